@@ -1,0 +1,47 @@
+# wasm32-wasi only: core modules and the components made from them.
+#
+# The export and import glue are compiled into each module directly, not through a static
+# library: their functions are reached only through export names, so a linker pulling objects out
+# of an archive would leave them behind.
+find_program(NODE node REQUIRED)
+set(KV_COMPONENTIZE ${CMAKE_SOURCE_DIR}/tools/componentize.mjs)
+file(GLOB_RECURSE KV_WIT_FILES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/wit/*.wit)
+set(KV_COMPONENT_DIR ${CMAKE_BINARY_DIR}/components)
+
+# kv_component(NAME WORLD ADAPTER SOURCES...): builds NAME.core.wasm, then NAME.wasm, a component
+# of WORLD (from wit/) with the preview1 ADAPTER (reactor, command, or none).
+function(kv_component name world adapter)
+  add_executable(${name}-core ${ARGN})
+  set_target_properties(${name}-core PROPERTIES OUTPUT_NAME ${name}.core)
+  target_link_libraries(${name}-core PRIVATE kv_engine)
+  if(adapter STREQUAL "command")
+    set(adapter_args --adapter command)
+  else()
+    target_link_options(${name}-core PRIVATE -mexec-model=reactor)
+    if(adapter STREQUAL "reactor")
+      set(adapter_args --adapter reactor)
+    else()
+      set(adapter_args)
+    endif()
+  endif()
+  set(out ${KV_COMPONENT_DIR}/${name}.wasm)
+  add_custom_command(
+    OUTPUT ${out}
+    COMMAND ${CMAKE_COMMAND} -E make_directory ${KV_COMPONENT_DIR}
+    COMMAND ${NODE} ${KV_COMPONENTIZE} --wit ${CMAKE_SOURCE_DIR}/wit --world ${world}
+            ${adapter_args} $<TARGET_FILE:${name}-core> -o ${out}
+    DEPENDS ${name}-core ${KV_COMPONENTIZE} ${KV_WIT_FILES}
+    COMMENT "Componentizing ${name}.wasm (world ${world})"
+    VERBATIM)
+  add_custom_target(${name} ALL DEPENDS ${out})
+endfunction()
+
+kv_component(kv-memory provider none
+  components/kv-memory/provider.cc
+  src/bindings/keyvalue_exports.cc
+  src/abi/guest.cc)
+
+kv_component(kv_demo consumer command
+  components/kv_demo/main.cc
+  src/bindings/keyvalue_imports.cc
+  src/abi/guest.cc)

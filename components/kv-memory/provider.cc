@@ -1,0 +1,16 @@
+// kv-memory: wasi:keyvalue store, atomics and batch over the in-memory backend.
+//
+// It imports nothing, so it composes anywhere, a browser included. Without imports it cannot read
+// environment variables, so it runs with the engine's default limits (engine/limits.h).
+#include <memory>
+
+#include "backends/memory_backend.h"
+#include "bindings/keyvalue_exports.h"
+
+namespace bindings::keyvalue {
+
+util::Result<std::unique_ptr<kv::Store>> MakeProviderStore() {
+  return std::make_unique<kv::Store>(std::make_unique<kv::MemoryStore>(), kv::StoreOptions{});
+}
+
+}  // namespace bindings::keyvalue

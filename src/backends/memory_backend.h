@@ -1,0 +1,69 @@
+// The in-memory backend: buckets live as long as the StoreBackend (in a component, as long as the
+// instance). Not thread-safe: a component instance is single-threaded, and native users wrap it.
+//
+// list-keys order is insertion order. Each key gets a sequence number when it is inserted (an
+// overwrite keeps it); a cursor is the sequence number to resume at. Keys present for a whole walk
+// keep their numbers, so the walk returns each of them exactly once, whatever is added or deleted
+// meanwhile; a key deleted and re-added gets a new number and may show up again, as product.md
+// allows for keys that changed during the walk.
+#ifndef BACKENDS_MEMORY_BACKEND_H_
+#define BACKENDS_MEMORY_BACKEND_H_
+
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "engine/backend.h"
+
+namespace kv {
+
+class MemoryBucket final : public BucketBackend {
+ public:
+  util::Result<std::optional<Bytes>> Get(std::string_view key) override;
+  util::Status Set(std::string_view key, ByteView value) override;
+  util::Status Delete(std::string_view key) override;
+  util::Result<bool> Exists(std::string_view key) override;
+  util::Result<KeyPage> ListKeys(std::optional<uint64_t> cursor, const Limits& limits) override;
+  util::Result<uint64_t> Increment(std::string_view key, uint64_t delta) override;
+  util::Result<std::vector<std::optional<Bytes>>> GetMany(
+      std::span<const std::string_view> keys) override;
+  // All or nothing: nothing can fail once the facade has checked the limits.
+  util::Status SetMany(std::span<const KeyValueView> pairs) override;
+  util::Status DeleteMany(std::span<const std::string_view> keys) override;
+  bool batches_are_atomic() const override { return true; }
+
+  size_t size() const { return entries_.size(); }
+
+ private:
+  struct Entry {
+    Bytes value;
+    uint64_t seq;
+  };
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  using Entries = std::unordered_map<std::string, Entry, Hash, std::equal_to<>>;
+
+  void Put(std::string_view key, ByteView value);
+  void Erase(std::string_view key);
+
+  Entries entries_;
+  // Sequence number -> key, for list-keys. Points into entries_ (node-based: stable addresses).
+  std::map<uint64_t, const std::string*> order_;
+  uint64_t next_seq_ = 1;
+};
+
+class MemoryStore final : public StoreBackend {
+ public:
+  util::Result<std::shared_ptr<BucketBackend>> OpenBucket(std::string_view name) override;
+
+ private:
+  std::map<std::string, std::shared_ptr<MemoryBucket>, std::less<>> buckets_;
+};
+
+}  // namespace kv
+
+#endif  // BACKENDS_MEMORY_BACKEND_H_

@@ -1,0 +1,60 @@
+// The interface every storage backend implements: one BucketBackend per bucket, found through a
+// StoreBackend. Backends store and fetch; the Bucket facade (store.h) has already checked limits
+// and argument sizes before a backend sees a call, so backends only report their own failures
+// (I/O, corruption, a non-numeric counter).
+#ifndef ENGINE_BACKEND_H_
+#define ENGINE_BACKEND_H_
+
+#include <memory>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include "engine/limits.h"
+#include "engine/types.h"
+#include "util/result.h"
+
+namespace kv {
+
+class BucketBackend {
+ public:
+  virtual ~BucketBackend() = default;
+
+  virtual util::Result<std::optional<Bytes>> Get(std::string_view key) = 0;
+  virtual util::Status Set(std::string_view key, ByteView value) = 0;
+  // Deleting an absent key succeeds.
+  virtual util::Status Delete(std::string_view key) = 0;
+  virtual util::Result<bool> Exists(std::string_view key) = 0;
+
+  // One page starting at `cursor` (none: the first page), bounded by `limits.list_page_keys` and
+  // `limits.list_page_bytes`. A full walk returns every key present for the whole walk exactly
+  // once. A cursor the backend did not hand out gives a clean page or an error, never undefined
+  // behaviour.
+  virtual util::Result<KeyPage> ListKeys(std::optional<uint64_t> cursor, const Limits& limits) = 0;
+
+  // Adds `delta` to the decimal counter at `key` (absent: 0). Errors leave the value unchanged.
+  virtual util::Result<uint64_t> Increment(std::string_view key, uint64_t delta) = 0;
+
+  // Positional: element i is the value of keys[i], or none.
+  virtual util::Result<std::vector<std::optional<Bytes>>> GetMany(
+      std::span<const std::string_view> keys) = 0;
+  virtual util::Status SetMany(std::span<const KeyValueView> pairs) = 0;
+  virtual util::Status DeleteMany(std::span<const std::string_view> keys) = 0;
+
+  // Whether SetMany and DeleteMany apply all or nothing.
+  virtual bool batches_are_atomic() const = 0;
+};
+
+class StoreBackend {
+ public:
+  virtual ~StoreBackend() = default;
+
+  // The bucket called `name`, created when missing. Every call with the same name returns a
+  // backend over the same data; different names never share data.
+  virtual util::Result<std::shared_ptr<BucketBackend>> OpenBucket(std::string_view name) = 0;
+};
+
+}  // namespace kv
+
+#endif  // ENGINE_BACKEND_H_

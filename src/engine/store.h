@@ -1,0 +1,75 @@
+// The engine's front door: a Store opens Buckets over any StoreBackend and enforces what every
+// provider promises (product.md, "Contract decisions") before a backend sees a call: key, value and
+// batch limits with errors that name the limit, the optional bucket allow-list.
+//
+// Errors use util::Code: kNoSuchStore and kAccessDenied map to the WIT cases of the same names,
+// every other code to error::other(message).
+#ifndef ENGINE_STORE_H_
+#define ENGINE_STORE_H_
+
+#include <memory>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "engine/backend.h"
+#include "engine/limits.h"
+#include "util/result.h"
+
+namespace kv {
+
+struct StoreOptions {
+  Limits limits;
+  // When set, only these bucket names open; others get kNoSuchStore.
+  std::optional<std::set<std::string, std::less<>>> allowed_buckets;
+};
+
+// A handle on one bucket. Cheap to copy; copies share the bucket's data.
+class Bucket {
+ public:
+  Bucket(std::string name, std::shared_ptr<BucketBackend> backend, const Limits& limits)
+      : name_(std::move(name)), backend_(std::move(backend)), limits_(limits) {}
+
+  const std::string& name() const { return name_; }
+  bool batches_are_atomic() const { return backend_->batches_are_atomic(); }
+
+  util::Result<std::optional<Bytes>> Get(std::string_view key);
+  util::Status Set(std::string_view key, ByteView value);
+  util::Status Delete(std::string_view key);
+  util::Result<bool> Exists(std::string_view key);
+  util::Result<KeyPage> ListKeys(std::optional<uint64_t> cursor);
+  util::Result<uint64_t> Increment(std::string_view key, uint64_t delta);
+  // Positional: element i belongs to keys[i]. Duplicates are allowed.
+  util::Result<std::vector<std::optional<Bytes>>> GetMany(std::span<const std::string_view> keys);
+  util::Status SetMany(std::span<const KeyValueView> pairs);
+  util::Status DeleteMany(std::span<const std::string_view> keys);
+
+ private:
+  util::Status CheckKey(std::string_view op, std::string_view key) const;
+  util::Status CheckBatch(std::string_view op, size_t count) const;
+
+  std::string name_;
+  std::shared_ptr<BucketBackend> backend_;
+  Limits limits_;
+};
+
+class Store {
+ public:
+  Store(std::unique_ptr<StoreBackend> backend, StoreOptions options)
+      : backend_(std::move(backend)), options_(std::move(options)) {}
+
+  // Opens (creating if needed) the bucket `name`; "" is the default bucket.
+  util::Result<Bucket> Open(std::string_view name);
+
+  const StoreOptions& options() const { return options_; }
+
+ private:
+  std::unique_ptr<StoreBackend> backend_;
+  StoreOptions options_;
+};
+
+}  // namespace kv
+
+#endif  // ENGINE_STORE_H_
