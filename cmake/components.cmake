@@ -12,7 +12,7 @@ set(KV_COMPONENT_DIR ${CMAKE_BINARY_DIR}/components)
 # of WORLD (from wit/) with the preview1 ADAPTER (reactor, command, or none).
 function(kv_component name world adapter)
   add_executable(${name}-core ${ARGN})
-  set_target_properties(${name}-core PROPERTIES OUTPUT_NAME ${name}.core)
+  set_target_properties(${name}-core PROPERTIES OUTPUT_NAME ${name}.core SUFFIX .wasm)
   target_link_libraries(${name}-core PRIVATE kv_engine)
   if(adapter STREQUAL "command")
     set(adapter_args --adapter command)
@@ -39,7 +39,8 @@ endfunction()
 kv_component(kv-memory provider none
   components/kv-memory/provider.cc
   src/bindings/keyvalue_exports.cc
-  src/abi/guest.cc)
+  src/abi/guest.cc
+  src/abi/no_stdio.cc)
 
 kv_component(kv_demo consumer command
   components/kv_demo/main.cc

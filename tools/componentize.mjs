@@ -7,8 +7,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createRequire } from 'node:module';
-import { componentEmbed, componentNew } from '@bytecodealliance/jco';
+import {
+  componentEmbed, componentNew, preview1AdapterCommandPath, preview1AdapterReactorPath,
+} from '@bytecodealliance/jco';
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
@@ -37,9 +38,7 @@ if (values.adapter) {
     console.error(`componentize: unknown adapter \`${values.adapter}\` (expected reactor or command)`);
     process.exit(2);
   }
-  const require = createRequire(import.meta.url);
-  const jcoDir = resolve(require.resolve('@bytecodealliance/jco/package.json'), '..');
-  const file = resolve(jcoDir, 'lib', `wasi_snapshot_preview1.${values.adapter}.wasm`);
+  const file = values.adapter === 'reactor' ? preview1AdapterReactorPath() : preview1AdapterCommandPath();
   adapters = [['wasi_snapshot_preview1', new Uint8Array(await readFile(file))]];
 }
 const component = await componentNew(embedded, adapters);
