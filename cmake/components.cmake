@@ -14,6 +14,8 @@ function(kv_component name world adapter)
   add_executable(${name}-core ${ARGN})
   set_target_properties(${name}-core PROPERTIES OUTPUT_NAME ${name}.core SUFFIX .wasm)
   target_link_libraries(${name}-core PRIVATE kv_engine)
+  # libc++ from Debian carries DWARF; components ship without it (the name section stays).
+  target_link_options(${name}-core PRIVATE -Wl,--strip-debug)
   if(adapter STREQUAL "command")
     set(adapter_args --adapter command)
   else()
