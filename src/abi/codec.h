@@ -55,9 +55,9 @@ uint32_t StoreBuffer(Mem& mem, const void* data, uint32_t size, uint32_t align) 
 }
 
 template <class D>
-  requires requires { typename D::Value; } && (D::kFlat == 1) &&
-           std::is_arithmetic_v<typename D::Value>
-struct Codec<D> {
+requires requires {
+  typename D::Value;
+} &&(D::kFlat == 1) && std::is_arithmetic_v<typename D::Value> struct Codec<D> {
   using Value = typename D::Value;
   template <class Mem>
   static void Store(Mem& mem, uint32_t addr, Value v) {
@@ -151,7 +151,8 @@ struct Codec<List<E>> {
     } else {
       mem.At(ptr, len * kElement.size);  // checks the whole range once
       items.reserve(len);
-      for (uint32_t i = 0; i < len; ++i) items.push_back(Codec<E>::Load(mem, ptr + i * kElement.size));
+      for (uint32_t i = 0; i < len; ++i)
+        items.push_back(Codec<E>::Load(mem, ptr + i * kElement.size));
     }
     return items;
   }
@@ -240,7 +241,8 @@ struct VariantCodec {
     ((v.index() == I ? (Codec<Cases>::Store(mem, at, std::get<I>(v)), 0) : 0), ...);
   }
   template <class Mem, class Value, size_t... I>
-  static void LoadCase(Mem& mem, uint32_t at, uint32_t disc, Value& out, std::index_sequence<I...>) {
+  static void LoadCase(Mem& mem, uint32_t at, uint32_t disc, Value& out,
+                       std::index_sequence<I...>) {
     ((disc == I ? (out.template emplace<I>(Codec<Cases>::Load(mem, at)), 0) : 0), ...);
   }
   template <class Mem, size_t... I>
@@ -290,7 +292,8 @@ struct Codec<Option<T>> {
   }
   template <class Mem>
   static void Release(Mem& mem, uint32_t addr) {
-    if (LoadDiscriminant(mem, addr, 1) == 1) Codec<T>::Release(mem, addr + O::kVariant.payload_offset);
+    if (LoadDiscriminant(mem, addr, 1) == 1)
+      Codec<T>::Release(mem, addr + O::kVariant.payload_offset);
   }
 };
 

@@ -73,8 +73,9 @@ TEST(CodecTest, BytesLandWhereTheLayoutSays) {
   EXPECT_EQ(p[0], 0);
   EXPECT_EQ(p[8], 0x08);
   EXPECT_EQ(p[15], 0x01);
-  Codec<R>::Store(mem, addr, R::Value(std::in_place_index<1>,
-                                      Variant<Unit, Unit, String>::Value(std::in_place_index<2>, "ab")));
+  Codec<R>::Store(mem, addr,
+                  R::Value(std::in_place_index<1>,
+                           Variant<Unit, Unit, String>::Value(std::in_place_index<2>, "ab")));
   EXPECT_EQ(p[0], 1);
   EXPECT_EQ(p[8], 2);  // error::other
   uint32_t str = LoadU32(mem, addr + 12);

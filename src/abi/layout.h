@@ -3,8 +3,8 @@
 // A descriptor is an empty struct naming a WIT type: cabi::String, cabi::List<cabi::U8>,
 // cabi::Result<cabi::Option<cabi::List<cabi::U8>>, Error>. Each has
 //   Value      the owning C++ type a lifted value becomes (std::string, std::vector, ...);
-//   kLayout    its size and alignment in linear memory (CanonicalABI.md "Alignment", "Element Size");
-//   kFlat      how many core values it flattens to ("Flattening").
+//   kLayout    its size and alignment in linear memory (CanonicalABI.md "Alignment", "Element
+//   Size"); kFlat      how many core values it flattens to ("Flattening").
 // Layouts are computed here, at compile time, for wasm32 whatever the host: pointers are 32-bit
 // addresses. So the same numbers hold natively (unit tests) and in a component.
 //
@@ -143,7 +143,8 @@ constexpr VariantLayout ComputeVariantLayout(const std::array<Layout, N>& cases)
 template <class... Cases>
 struct Variant {
   using Value = std::variant<typename Cases::Value...>;
-  static constexpr VariantLayout kVariant = ComputeVariantLayout<sizeof...(Cases)>({Cases::kLayout...});
+  static constexpr VariantLayout kVariant =
+      ComputeVariantLayout<sizeof...(Cases)>({Cases::kLayout...});
   static constexpr Layout kLayout = kVariant.layout;
   static constexpr uint32_t kFlat = 1 + std::max({0u, Cases::kFlat...});
 };

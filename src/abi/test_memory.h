@@ -5,8 +5,8 @@
 #define ABI_TEST_MEMORY_H_
 
 #include <cstdint>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 #include <map>
 #include <vector>
 

@@ -17,7 +17,8 @@ void MemoryBucket::Put(std::string_view key, ByteView value) {
     return;
   }
   uint64_t seq = next_seq_++;
-  auto [inserted, ok] = entries_.emplace(std::string(key), Entry{Bytes(value.begin(), value.end()), seq});
+  auto [inserted, ok] =
+      entries_.emplace(std::string(key), Entry{Bytes(value.begin(), value.end()), seq});
   (void)ok;
   order_.emplace(seq, &inserted->first);
 }
@@ -49,8 +50,8 @@ util::Result<KeyPage> MemoryBucket::ListKeys(std::optional<uint64_t> cursor, con
   auto it = order_.lower_bound(cursor.value_or(0));
   for (; it != order_.end(); ++it) {
     const std::string& key = *it->second;
-    bool page_has_room = page.keys.size() < limits.list_page_keys &&
-                         bytes + key.size() <= limits.list_page_bytes;
+    bool page_has_room =
+        page.keys.size() < limits.list_page_keys && bytes + key.size() <= limits.list_page_bytes;
     if (!page.keys.empty() && !page_has_room) break;
     bytes += key.size();
     page.keys.push_back(key);

@@ -106,8 +106,8 @@ namespace kvb = bindings::keyvalue;
 #define KV_EXPORT(name) extern "C" __attribute__((export_name(name)))
 
 extern "C" {
-__attribute__((import_module("[export]" KV_STORE), import_name("[resource-new]bucket")))
-uint32_t kv_bucket_resource_new(kvb::BucketRep* rep);
+__attribute__((import_module("[export]" KV_STORE), import_name("[resource-new]bucket"))) uint32_t
+kv_bucket_resource_new(kvb::BucketRep* rep);
 }
 
 KV_EXPORT(KV_STORE "#open") uint32_t kv_open(uint32_t name_ptr, uint32_t name_len) {
@@ -172,9 +172,8 @@ uint32_t kv_list_keys(kvb::BucketRep* self, uint32_t cursor_is_some, uint64_t cu
   std::optional<uint64_t> from;
   if (cursor_is_some != 0) from = cursor;
   auto page = self->bucket.ListKeys(from);
-  return kvb::Return<kvb::ListKeysResult>(page, [](auto& p) {
-    return kvb::KeyResponse::Value(std::move(p->keys), p->cursor);
-  });
+  return kvb::Return<kvb::ListKeysResult>(
+      page, [](auto& p) { return kvb::KeyResponse::Value(std::move(p->keys), p->cursor); });
 }
 KV_EXPORT("cabi_post_" KV_STORE "#[method]bucket.list-keys") void kv_list_keys_post(uint32_t area) {
   kvb::PostReturn<kvb::ListKeysResult>(area);
@@ -221,9 +220,10 @@ uint32_t kv_set_many(kvb::BucketRep* bucket, uint32_t pairs_ptr, uint32_t pairs_
   pairs.reserve(pairs_len);
   for (uint32_t i = 0; i < pairs_len; ++i) {
     uint32_t at = pairs_ptr + i * kPairSize;
-    pairs.push_back({{cabi::PointerAt<const char>(cabi::LoadU32(mem, at)), cabi::LoadU32(mem, at + 4)},
-                     {cabi::PointerAt<const uint8_t>(cabi::LoadU32(mem, at + kValueOffset)),
-                      cabi::LoadU32(mem, at + kValueOffset + 4)}});
+    pairs.push_back(
+        {{cabi::PointerAt<const char>(cabi::LoadU32(mem, at)), cabi::LoadU32(mem, at + 4)},
+         {cabi::PointerAt<const uint8_t>(cabi::LoadU32(mem, at + kValueOffset)),
+          cabi::LoadU32(mem, at + kValueOffset + 4)}});
   }
   util::Status status = bucket->bucket.SetMany(pairs);
   cabi::Codec<cabi::List<kvb::KeyValue>>::ReleaseElements(mem, pairs_ptr, pairs_len);

@@ -46,9 +46,12 @@ struct alignas(kReturnAreaAlign) ReturnArea {
 
 util::Status FromWitError(const Error::Value& error) {
   switch (error.index()) {
-    case kNoSuchStore: return util::Status(util::Code::kNoSuchStore, "no-such-store");
-    case kAccessDenied: return util::Status(util::Code::kAccessDenied, "access-denied");
-    default: return util::Status(util::Code::kOther, std::get<kOther>(error));
+    case kNoSuchStore:
+      return util::Status(util::Code::kNoSuchStore, "no-such-store");
+    case kAccessDenied:
+      return util::Status(util::Code::kAccessDenied, "access-denied");
+    default:
+      return util::Status(util::Code::kOther, std::get<kOther>(error));
   }
 }
 

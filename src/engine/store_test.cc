@@ -48,8 +48,20 @@ TEST(StoreTest, DataOutlivesHandles) {
 
 TEST(StoreTest, NamesAreIsolatedWhateverTheyContain) {
   Store store = MakeStore();
-  const std::vector<std::string> names = {"", "a", "a:b", "a:", "a*", "a?", "a[", "../x", "x/..",
-                                          "ab", "a/b", "a\nb", std::string("a\0b", 3), "ä"};
+  const std::vector<std::string> names = {"",
+                                          "a",
+                                          "a:b",
+                                          "a:",
+                                          "a*",
+                                          "a?",
+                                          "a[",
+                                          "../x",
+                                          "x/..",
+                                          "ab",
+                                          "a/b",
+                                          "a\nb",
+                                          std::string("a\0b", 3),
+                                          "ä"};
   for (const auto& name : names) {
     Bucket b = *store.Open(name);
     ASSERT_TRUE(b.Set("k", AsBytes(name)).ok());
@@ -79,8 +91,17 @@ TEST(StoreTest, AllowListRefusesOtherNames) {
 TEST(StoreTest, AnyKeyAndValueRoundTrip) {
   Store store = MakeStore();
   Bucket b = *store.Open("");
-  const std::vector<std::string> keys = {"", "/", "..", ":", "*", "?", "[", "a\nb",
-                                         "日本語", std::string(4096, 'k'), std::string("\0", 1)};
+  const std::vector<std::string> keys = {"",
+                                         "/",
+                                         "..",
+                                         ":",
+                                         "*",
+                                         "?",
+                                         "[",
+                                         "a\nb",
+                                         "日本語",
+                                         std::string(4096, 'k'),
+                                         std::string("\0", 1)};
   for (const auto& key : keys) {
     ASSERT_TRUE(b.Set(key, AsBytes("v" + key)).ok());
   }

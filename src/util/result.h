@@ -14,7 +14,7 @@ namespace util {
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : value_(std::move(value)) {}         // NOLINT: implicit by design
   Result(Status status) : status_(std::move(status)) {  // NOLINT: implicit by design
     if (status_.ok()) status_ = Status(Code::kInvalidArgument, "Result built from an OK status");
   }
@@ -47,9 +47,9 @@ class [[nodiscard]] Result {
 // Evaluates `expr` (a Result); on error returns its status, else moves the value into `lhs`.
 #define ASSIGN_OR_RETURN(lhs, expr) \
   ASSIGN_OR_RETURN_IMPL_(UTIL_CONCAT_(result_macro_, __LINE__), lhs, expr)
-#define ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr)          \
-  auto tmp = (expr);                                    \
-  if (!tmp.ok()) return std::move(tmp).take_status();   \
+#define ASSIGN_OR_RETURN_IMPL_(tmp, lhs, expr)        \
+  auto tmp = (expr);                                  \
+  if (!tmp.ok()) return std::move(tmp).take_status(); \
   lhs = std::move(tmp).value()
 
 #endif  // UTIL_RESULT_H_

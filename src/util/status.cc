@@ -6,18 +6,30 @@ namespace util {
 
 std::string_view CodeName(Code code) {
   switch (code) {
-    case Code::kOk: return "ok";
-    case Code::kNotFound: return "not found";
-    case Code::kInvalidArgument: return "invalid argument";
-    case Code::kLimitExceeded: return "limit exceeded";
-    case Code::kCorruption: return "corruption";
-    case Code::kIOError: return "i/o error";
-    case Code::kProtocol: return "protocol error";
-    case Code::kUnsupported: return "unsupported";
-    case Code::kTypeMismatch: return "type mismatch";
-    case Code::kNoSuchStore: return "no such store";
-    case Code::kAccessDenied: return "access denied";
-    case Code::kOther: return "other";
+    case Code::kOk:
+      return "ok";
+    case Code::kNotFound:
+      return "not found";
+    case Code::kInvalidArgument:
+      return "invalid argument";
+    case Code::kLimitExceeded:
+      return "limit exceeded";
+    case Code::kCorruption:
+      return "corruption";
+    case Code::kIOError:
+      return "i/o error";
+    case Code::kProtocol:
+      return "protocol error";
+    case Code::kUnsupported:
+      return "unsupported";
+    case Code::kTypeMismatch:
+      return "type mismatch";
+    case Code::kNoSuchStore:
+      return "no such store";
+    case Code::kAccessDenied:
+      return "access denied";
+    case Code::kOther:
+      return "other";
   }
   return "unknown";
 }

@@ -76,9 +76,9 @@ std::string Quoted(std::string_view name);
 #define UTIL_CONCAT_(a, b) UTIL_CONCAT_INNER_(a, b)
 
 // Returns the status of `expr` from the enclosing function when it is an error.
-#define RETURN_IF_ERROR(expr)                  \
-  do {                                         \
-    ::util::Status status_macro_ = (expr);     \
+#define RETURN_IF_ERROR(expr)                      \
+  do {                                             \
+    ::util::Status status_macro_ = (expr);         \
     if (!status_macro_.ok()) return status_macro_; \
   } while (false)
 

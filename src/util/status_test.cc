@@ -20,9 +20,7 @@ TEST(StatusTest, OffsetAndContextAppearInText) {
   EXPECT_EQ(s.ToString(), "reading `x.wasm`: bad section (at offset 0x1a)");
 }
 
-TEST(StatusTest, ContextLeavesOkAlone) {
-  EXPECT_TRUE(Status::Ok().WithContext("anything").ok());
-}
+TEST(StatusTest, ContextLeavesOkAlone) { EXPECT_TRUE(Status::Ok().WithContext("anything").ok()); }
 
 TEST(StatusTest, QuotedCutsLongNames) {
   EXPECT_EQ(Quoted("a"), "`a`");
