@@ -1,0 +1,28 @@
+// Reads a component binary into the type model: the component's imports and exports with their
+// types. Only the top level is interpreted in full; core modules are skipped by size, nested
+// components are read for their types (the exports wit-component emits are instances of nested
+// shim components), and imports are bound to interned resources so that components read into one
+// arena share them.
+//
+// Untrusted input: every malformed byte gives an error with its offset, constructs this reader
+// does not support give kUnsupported naming the construct, and nesting is bounded.
+#ifndef COMPOSER_COMPONENT_READER_H_
+#define COMPOSER_COMPONENT_READER_H_
+
+#include <cstdint>
+#include <span>
+
+#include "composer/types.h"
+#include "util/result.h"
+
+namespace composer {
+
+// Deepest nesting of components, type scopes and value types accepted.
+inline constexpr uint32_t kMaxNesting = 100;
+
+// The component's type (kind kComponent): its imports and exports in binary order.
+util::Result<const Type*> ReadComponent(TypeArena& arena, std::span<const uint8_t> bytes);
+
+}  // namespace composer
+
+#endif  // COMPOSER_COMPONENT_READER_H_

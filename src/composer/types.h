@@ -1,0 +1,158 @@
+// The semantic model of component-level types: what the reader computes from a binary, what the
+// checker compares and what the encoder writes back. One node type covers every type constructor,
+// so substitution and comparison are plain recursive walks.
+//
+// Identity matters for resources only: two resource nodes are the same resource exactly when they
+// are the same pointer. Imported resources are interned by path ({import name, export name}) in
+// the TypeArena, so every component read into one arena shares them; resources a component
+// defines itself are fresh nodes.
+#ifndef COMPOSER_TYPES_H_
+#define COMPOSER_TYPES_H_
+
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace composer {
+
+enum class Sort : uint8_t { kCoreModule, kFunc, kValue, kType, kComponent, kInstance };
+std::string_view SortName(Sort sort);
+
+enum class Prim : uint8_t {
+  kBool = 0x7f,
+  kS8 = 0x7e,
+  kU8 = 0x7d,
+  kS16 = 0x7c,
+  kU16 = 0x7b,
+  kS32 = 0x7a,
+  kU32 = 0x79,
+  kS64 = 0x78,
+  kU64 = 0x77,
+  kF32 = 0x76,
+  kF64 = 0x75,
+  kChar = 0x74,
+  kString = 0x73,
+  kErrorContext = 0x64,
+};
+bool IsPrimCode(uint8_t code);
+std::string_view PrimName(Prim prim);
+
+struct Type;
+
+// An item of an index space: its sort and, except for core modules, its type.
+struct Entity {
+  Sort sort;
+  const Type* type;
+};
+
+// Names in definition order (order decides how exports are encoded and listed).
+class EntityMap {
+ public:
+  const Entity* Find(std::string_view name) const;
+  // False when the name is taken.
+  bool Add(std::string name, Entity entity);
+  const std::vector<std::pair<std::string, Entity>>& items() const { return items_; }
+  size_t size() const { return items_.size(); }
+  bool empty() const { return items_.empty(); }
+
+ private:
+  std::vector<std::pair<std::string, Entity>> items_;
+  std::unordered_map<std::string, size_t> index_;
+};
+
+// A named member: a record field, a variant case (type may be null), a function parameter, a
+// tuple item (empty name).
+struct Member {
+  std::string name;
+  const Type* type;
+};
+
+// An imported interface type is owned by the import that first exported it under a name; used
+// by the encoder to alias rather than redefine it.
+struct Owner {
+  std::string import;
+  std::string name;
+  bool empty() const { return import.empty(); }
+  friend bool operator==(const Owner&, const Owner&) = default;
+};
+
+struct Type {
+  enum class Kind : uint8_t {
+    kPrim,
+    kRecord,
+    kVariant,
+    kList,
+    kTuple,
+    kFlags,
+    kEnum,
+    kOption,
+    kResult,
+    kOwn,
+    kBorrow,
+    kResource,
+    kFunc,
+    kInstance,
+    kComponent,
+  };
+
+  Kind kind;
+  Prim prim = Prim::kBool;
+  std::vector<Member> members;      // record, variant, tuple, func params
+  std::vector<std::string> labels;  // flags, enum
+  const Type* a = nullptr;          // list/option element, result ok, own/borrow target, func result
+  const Type* b = nullptr;          // result err
+  bool async = false;               // func
+
+  // Resources: `abstract` while a `(sub resource)` placeholder is unbound.
+  bool abstract = false;
+  mutable std::string resource_name;  // the first name it was exported under, for messages
+
+  EntityMap imports;  // component types
+  EntityMap exports;  // instance and component types
+
+  // The instance type a value type was defined in, and the import that owns it once imported.
+  const Type* defined_in = nullptr;
+  mutable Owner owner;
+
+  // Nesting depth (a primitive is 1); bounded by the reader so walks cannot exhaust the stack.
+  uint32_t depth = 1;
+
+  bool is_value() const { return kind <= Kind::kBorrow; }
+};
+
+// Owns every node of one composition.
+class TypeArena {
+ public:
+  TypeArena();
+  TypeArena(const TypeArena&) = delete;
+  TypeArena& operator=(const TypeArena&) = delete;
+
+  Type* New(Type::Kind kind);
+  const Type* PrimType(Prim prim) const { return prims_.at(prim); }
+  // The resource `name` of the import `import`: the same node for every component.
+  const Type* ImportedResource(const std::string& import, const std::string& name);
+
+ private:
+  std::deque<Type> nodes_;
+  std::map<Prim, const Type*> prims_;
+  std::map<std::pair<std::string, std::string>, const Type*> resources_;
+};
+
+// Replaces nodes by `map` throughout `type`, rebuilding only what changes. `map` is extended with
+// the rebuilt nodes, so sharing is kept and repeated calls are cheap.
+using TypeMap = std::unordered_map<const Type*, const Type*>;
+const Type* Substitute(TypeArena& arena, const Type* type, TypeMap& map);
+Entity Substitute(TypeArena& arena, Entity entity, TypeMap& map);
+
+// WIT-like text of a type, for messages: `list<u8>`, `own<bucket>`, `record { keys, cursor }`.
+std::string Describe(const Type* type);
+
+}  // namespace composer
+
+#endif  // COMPOSER_TYPES_H_
