@@ -1,4 +1,5 @@
-# make        installs what is missing, builds everything, runs the demo
+# make        installs what is missing, builds everything, fuses the demo with its provider and
+#             runs it, then prints the fused component's metadata
 # make test   runs every test
 # See README.md for the other targets.
 
@@ -15,15 +16,18 @@ NATIVE  := $(BUILD)/native
 WASM    := $(BUILD)/wasm
 JS      := $(BUILD)/js
 COMPONENTS := $(WASM)/components
+FUSE    := $(NATIVE)/wasm-fuse
+FUSED   := $(BUILD)/kv_demo.fused.wasm
+PROVIDER ?= kv-memory
 
-.PHONY: all deps build native wasm linked run test test-native test-js clean
+.PHONY: all deps build native wasm fused transpiled run test test-native test-js clean
 
 all: build run
 
 deps:
 	@tools/install-deps.sh
 
-build: native wasm linked
+build: native wasm fused
 
 native: deps
 	@[ -f $(NATIVE)/CMakeCache.txt ] || cmake -S . -B $(NATIVE) -DKV_WERROR=$(WERROR) >/dev/null
@@ -34,29 +38,30 @@ wasm: deps
 	  -DCMAKE_TOOLCHAIN_FILE=$(CURDIR)/cmake/wasm32-wasi.cmake >/dev/null
 	@cmake --build $(WASM) -j $(JOBS)
 
-# The demo linked to kv-memory by jco itself: the consumer's wasi:keyvalue imports are mapped to
-# the provider's transpiled JavaScript (jco transpile --map).
-linked: $(JS)/kv_demo/kv_demo.js
+# The demo consumer with its provider fused in by our composer: a component that imports only WASI.
+fused: native wasm
+	@$(FUSE) plug --plug $(COMPONENTS)/$(PROVIDER).wasm $(COMPONENTS)/kv_demo.wasm -o $(FUSED)
+
+# kv-memory as JavaScript, for the tests that call a provider straight from JavaScript.
+transpiled: $(JS)/kv-memory/kv-memory.js
 
 $(JS)/kv-memory/kv-memory.js: $(COMPONENTS)/kv-memory.wasm
 	@$(JCO) transpile $< -o $(JS)/kv-memory --name kv-memory -q
 
-$(JS)/kv_demo/kv_demo.js: $(COMPONENTS)/kv_demo.wasm $(JS)/kv-memory/kv-memory.js
-	@$(JCO) transpile $< -o $(JS)/kv_demo --name kv_demo -q \
-	  --map 'wasi:keyvalue/*=../kv-memory/kv-memory.js#*'
-
 $(COMPONENTS)/%.wasm: wasm ;
 
 run: build
-	@echo "== kv_demo on kv-memory (jco $$($(JCO) --version), node $$($(NODE) --version))"
-	@$(NODE) tools/run-transpiled.mjs $(JS)/kv_demo/kv_demo.js
+	@echo "== $(FUSED) ($(PROVIDER) fused into kv_demo), run with jco $$($(JCO) --version), node $$($(NODE) --version)"
+	@$(JCO) run $(FUSED)
+	@echo "== metadata"
+	@$(JCO) metadata-show $(FUSED)
 
 test: build test-native test-js
 
 test-native: native
 	@ctest --test-dir $(NATIVE) --output-on-failure -j $(JOBS)
 
-test-js: wasm linked
+test-js: native wasm fused transpiled
 	@$(NODE) --test tests/
 
 clean:

@@ -24,13 +24,21 @@ export async function importTranspiled(name) {
   return import(pathToFileURL(entry).href);
 }
 
-// Runs a transpiled command component in its own node process.
-export function runTranspiled(name, { env = {} } = {}) {
-  return spawnSync(process.execPath, [join(root, 'tools', 'run-transpiled.mjs'), join(js, name, `${name}.js`)], {
+export const fuse = join(build, 'native', 'wasm-fuse');
+export const fused = join(build, 'kv_demo.fused.wasm');
+
+// Runs a command component with the pinned jco, in its own process.
+export function runComponent(path, { env = {}, args = [] } = {}) {
+  return spawnSync(join(root, 'node_modules', '.bin', 'jco'), ['run', path, ...args], {
     encoding: 'utf8',
     env: { ...process.env, ...env },
-    timeout: 60_000,
+    timeout: 120_000,
   });
+}
+
+// Runs wasm-fuse; returns { status, stdout, stderr }.
+export function runFuse(...args) {
+  return spawnSync(fuse, args, { encoding: 'utf8', maxBuffer: 256 << 20, timeout: 120_000 });
 }
 
 export function jco(...args) {
