@@ -87,16 +87,25 @@ util::Status Checker::Instances(const Type* e, const Type* a) {
     if (ax == nullptr || ax->sort != Sort::kType || ax->type->kind != K::kResource) continue;
     if (!resources_.contains(ex.type)) resources_.emplace(ex.type, ax->type);
   }
+  // Every export is checked, so that one message names every difference.
+  std::vector<util::Status> problems;
   for (const auto& [name, ex] : e->exports.items()) {
     const Entity* ax = a->exports.Find(name);
     if (ax == nullptr) {
-      return Mismatch("instance is missing expected " + std::string(SortName(ex.sort)) +
-                      " export " + Q(name));
+      problems.push_back(Mismatch("instance is missing expected " +
+                                  std::string(SortName(ex.sort)) + " export " + Q(name)));
+      continue;
     }
     util::Status s = Entities(ex, *ax);
-    if (!s.ok()) return std::move(s).WithContext("mismatched type for export " + Q(name));
+    if (!s.ok()) {
+      problems.push_back(std::move(s).WithContext("mismatched type for export " + Q(name)));
+    }
   }
-  return util::Status::Ok();
+  if (problems.empty()) return util::Status::Ok();
+  if (problems.size() == 1) return std::move(problems[0]);
+  std::string all = std::to_string(problems.size()) + " exports differ:";
+  for (const util::Status& p : problems) all += "\n  " + p.message();
+  return Mismatch(std::move(all));
 }
 
 util::Status Checker::Funcs(const Type* e, const Type* a) {

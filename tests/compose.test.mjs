@@ -1,0 +1,81 @@
+// Golden tests of `wasm-fuse plug`: see tests/compose/README.md.
+import assert from 'node:assert/strict';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { spawnSync } from 'node:child_process';
+import { componentEmbed, componentNew, parse, transpile } from '@bytecodealliance/jco';
+import { component, fuse, root } from './lib/project.mjs';
+
+const cases = join(root, 'tests', 'compose');
+const bless = process.env.BLESS === '1';
+
+// Our keyvalue WIT as one nested package, for fixtures that use it.
+function keyvaluePackage() {
+  const dir = join(root, 'wit', 'deps', 'keyvalue-0.2.0-draft');
+  const body = readdirSync(dir).sort().map((f) => readFileSync(join(dir, f), 'utf8')
+    .split('\n').filter((l) => !l.startsWith('package ')).join('\n')).join('\n');
+  return `\npackage wasi:keyvalue@0.2.0-draft {\n${body}\n}\n`;
+}
+
+async function makeInput(dir, file) {
+  const path = join(dir, file);
+  const text = readFileSync(path, 'utf8');
+  if (file.endsWith('.ref')) return readFileSync(component(text.trim()));
+  if (file.endsWith('.wat')) return parse(text);
+  let source = text;
+  if (source.includes('wasi:keyvalue/') && !source.includes('package wasi:keyvalue')) {
+    source += keyvaluePackage();
+  }
+  const world = /^\s*world\s+([a-z0-9-]+)/m.exec(source)[1];
+  const dummy = await componentEmbed({ dummy: true, witSource: source, world });
+  return componentNew(dummy, []);
+}
+
+function expect(dir, file, actual) {
+  const path = join(dir, file);
+  if (bless) {
+    writeFileSync(path, actual);
+    return;
+  }
+  assert.ok(existsSync(path), `${path} is missing: run with BLESS=1 to write it`);
+  assert.equal(actual, readFileSync(path, 'utf8'));
+}
+
+for (const name of readdirSync(cases).filter((n) => !n.includes('.')).sort()) {
+  test(`compose: ${name}`, async () => {
+    const dir = join(cases, name);
+    const work = mkdtempSync(join(tmpdir(), `fuse-${name}-`));
+    try {
+      const files = readdirSync(dir).filter((f) => /^(socket|plug\d*)\.(wit|wat|ref)$/.test(f)).sort();
+      const plugs = [];
+      for (const f of files) {
+        const stem = f.slice(0, f.lastIndexOf('.'));
+        writeFileSync(join(work, `${stem}.wasm`), await makeInput(dir, f));
+        if (stem !== 'socket') plugs.push('--plug', `${stem}.wasm`);
+      }
+      const r = spawnSync(fuse, ['plug', ...plugs, 'socket.wasm', '-o', 'fused.wasm'],
+        { cwd: work, encoding: 'utf8' });
+      assert.equal(r.signal, null, `wasm-fuse died of ${r.signal}`);
+      if (name.startsWith('bad-')) {
+        assert.equal(r.status, 1, `expected failure, got ${r.status}: ${r.stderr}`);
+        assert.ok(!existsSync(join(work, 'fused.wasm')), 'a failed plug must write no output');
+        expect(dir, 'error.txt', r.stderr);
+        return;
+      }
+      assert.equal(r.status, 0, r.stderr);
+      const inspected = spawnSync(fuse, ['inspect', 'fused.wasm'], { cwd: work, encoding: 'utf8' });
+      assert.equal(inspected.status, 0, inspected.stderr);
+      expect(dir, 'fused.txt', r.stderr + inspected.stdout);
+      // An independent validator: jco transpile runs wasmparser over the fused component.
+      const bytes = readFileSync(join(work, 'fused.wasm'));
+      await transpile(bytes, { name: 'fused', quiet: true });
+      // Deterministic: fusing again gives the same bytes.
+      spawnSync(fuse, ['plug', ...plugs, 'socket.wasm', '-o', 'again.wasm'], { cwd: work });
+      assert.ok(bytes.equals(readFileSync(join(work, 'again.wasm'))), 'output is not deterministic');
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  });
+}
