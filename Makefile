@@ -16,11 +16,13 @@ NATIVE  := $(BUILD)/native
 WASM    := $(BUILD)/wasm
 JS      := $(BUILD)/js
 COMPONENTS := $(WASM)/components
+FUZZ    := $(BUILD)/fuzz
+FUZZ_SECONDS ?= 20
 FUSE    := $(NATIVE)/wasm-fuse
 FUSED   := $(BUILD)/kv_demo.fused.wasm
 PROVIDER ?= kv-memory
 
-.PHONY: all deps build native wasm fused transpiled run test test-native test-js clean
+.PHONY: all deps build native wasm fused transpiled run test test-native test-js fuzz clean
 
 all: build run
 
@@ -56,13 +58,27 @@ run: build
 	@echo "== metadata"
 	@$(JCO) metadata-show $(FUSED)
 
-test: build test-native test-js
+test: build test-native test-js fuzz
 
 test-native: native
 	@ctest --test-dir $(NATIVE) --output-on-failure -j $(JOBS)
 
 test-js: native wasm fused transpiled
 	@$(NODE) --test tests/
+
+# The component reader under libFuzzer with ASan and UBSan, seeded with real components:
+# FUZZ_SECONDS (default 20, the smoke run of make test) of fuzzing.
+fuzz: deps wasm
+	@[ -f $(FUZZ)/CMakeCache.txt ] || CXX=clang++-19 cmake -S . -B $(FUZZ) -DKV_FUZZ=ON \
+	  -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build $(FUZZ) -j $(JOBS) --target component_reader_fuzzer
+	@mkdir -p $(FUZZ)/corpus
+	@cp -n ../shared/corpus/components/*.wasm $(COMPONENTS)/*.wasm $(FUZZ)/corpus/ 2>/dev/null || true
+	@echo "== fuzzing the component reader for $(FUZZ_SECONDS) s"
+	@$(FUZZ)/component_reader_fuzzer -max_total_time=$(FUZZ_SECONDS) -max_len=300000 \
+	  -print_final_stats=1 $(FUZZ)/corpus 2>$(FUZZ)/last-run.log \
+	  || { tail -40 $(FUZZ)/last-run.log; exit 1; }
+	@grep -E "^stat::number_of_executed_units|^stat::new_units_added" $(FUZZ)/last-run.log
 
 clean:
 	rm -rf $(BUILD)

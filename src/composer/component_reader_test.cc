@@ -1,0 +1,174 @@
+#include "composer/component_reader.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <iterator>
+#include <vector>
+
+#include "composer/plug.h"
+
+namespace composer {
+namespace {
+
+// `(component (type (instance (export "f" (func)))) (import "a:b/c" (instance (type 0))))`,
+// byte by byte.
+const std::vector<uint8_t> kImportOneFunction = {
+    0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00,  // preamble: component version 0xd, layer 1
+    0x07, 0x0e,                                      // type section, 14 bytes
+    0x01,                                            //   one type:
+    0x42, 0x02,                                      //   an instance type of 2 declarations
+    0x01, 0x40, 0x00, 0x01, 0x00,                    //     type 0: func(), no result
+    0x04, 0x00, 0x01, 'f', 0x01, 0x00,               //     export "f" (func (type 0))
+    0x0a, 0x0a,                                      // import section, 10 bytes
+    0x01,                                            //   one import:
+    0x00, 0x05, 'a', ':', 'b', '/', 'c',             //   "a:b/c"
+    0x05, 0x00,                                      //   (instance (type 0))
+};
+
+TEST(ComponentReaderTest, ReadsAnImportedInstance) {
+  TypeArena arena;
+  auto c = ReadComponent(arena, kImportOneFunction);
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  ASSERT_EQ((*c)->imports.size(), 1u);
+  const Entity* e = (*c)->imports.Find("a:b/c");
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->sort, Sort::kInstance);
+  const Entity* f = e->type->exports.Find("f");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->sort, Sort::kFunc);
+  EXPECT_TRUE(f->type->members.empty());
+  EXPECT_EQ(f->type->a, nullptr);
+}
+
+TEST(ComponentReaderTest, ABadIndexIsAnErrorAtItsOffset) {
+  std::vector<uint8_t> bytes = kImportOneFunction;
+  bytes[bytes.size() - 1] = 0x07;  // (instance (type 7)): no such type
+  TypeArena arena;
+  auto c = ReadComponent(arena, bytes);
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().offset(), bytes.size() - 1);
+  EXPECT_NE(c.status().message().find("out of range"), std::string::npos);
+}
+
+TEST(ComponentReaderTest, CoreModulesAreNotComponents) {
+  std::vector<uint8_t> core = {0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00};
+  TypeArena arena;
+  auto c = ReadComponent(arena, core);
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("not a component"), std::string::npos);
+}
+
+TEST(ComponentReaderTest, GarbageIsNotWebAssembly) {
+  std::vector<uint8_t> text = {'h', 'e', 'l', 'l', 'o', '!', '!', '!'};
+  TypeArena arena;
+  auto c = ReadComponent(arena, text);
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("not a WebAssembly binary"), std::string::npos);
+  EXPECT_EQ(c.status().offset(), 0u);
+}
+
+TEST(ComponentReaderTest, SectionSizesPastTheEndAreReported) {
+  std::vector<uint8_t> bytes = {0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00, 0x07, 0x7f, 0x01};
+  TypeArena arena;
+  auto c = ReadComponent(arena, bytes);
+  ASSERT_FALSE(c.ok());
+  EXPECT_EQ(c.status().offset(), 10u);
+}
+
+TEST(ComponentReaderTest, DeepNestingIsRefusedNotOverflowed) {
+  // list<list<list<...>>> 200 deep, each a type referring to the one before.
+  std::vector<uint8_t> body;
+  const int kDepth = 200;
+  body.push_back(0xc8), body.push_back(0x01);  // 200 types
+  body.push_back(0x70), body.push_back(0x7d);  // type 0: list<u8>
+  for (int i = 1; i < kDepth; ++i) {
+    body.push_back(0x70);
+    // s33 of i-1
+    int v = i - 1;
+    if (v < 64) {
+      body.push_back(static_cast<uint8_t>(v));
+    } else {
+      body.push_back(static_cast<uint8_t>(0x80 | (v & 0x7f)));
+      body.push_back(static_cast<uint8_t>(v >> 7));
+    }
+  }
+  std::vector<uint8_t> bytes = {0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00, 0x07};
+  bytes.push_back(static_cast<uint8_t>(0x80 | (body.size() & 0x7f)));
+  bytes.push_back(static_cast<uint8_t>(body.size() >> 7));
+  bytes.insert(bytes.end(), body.begin(), body.end());
+  TypeArena arena;
+  auto c = ReadComponent(arena, bytes);
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("nested deeper"), std::string::npos) << c.status().ToString();
+}
+
+std::vector<std::filesystem::path> CorpusFiles() {
+  std::vector<std::filesystem::path> files;
+  std::filesystem::path dir = std::filesystem::path(KV_SHARED_DIR) / "corpus" / "components";
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+    if (entry.path().extension() == ".wasm") files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+std::vector<uint8_t> Slurp(const std::filesystem::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::vector<uint8_t>((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+}
+
+// Every prefix of two real components (one with resources and nested shims, one composed by
+// another tool) is read without a crash, and each rejected prefix is rejected with an offset.
+// Two files keep it quick: every prefix re-reads all the sections before the cut.
+TEST(ComponentReaderTest, EveryTruncationOfRealComponentsIsAnErrorWithAnOffset) {
+  int checked = 0;
+  for (const char* name : {"resource-borrow-simple.component.wasm", "adder.component.wasm"}) {
+    auto path = std::filesystem::path(KV_SHARED_DIR) / "corpus" / "components" / name;
+    std::vector<uint8_t> bytes = Slurp(path);
+    ASSERT_FALSE(bytes.empty()) << "missing " << path;
+    TypeArena whole_arena;
+    ASSERT_TRUE(ReadComponent(whole_arena, bytes).ok()) << name;
+    for (size_t n = 0; n < bytes.size(); ++n) {
+      TypeArena arena;
+      auto c = ReadComponent(arena, std::span<const uint8_t>(bytes.data(), n));
+      // A prefix ending exactly between top-level sections is a smaller valid component.
+      if (!c.ok()) {
+        ASSERT_TRUE(c.status().offset().has_value())
+            << path.filename() << " cut at " << n << ": " << c.status().ToString();
+      }
+    }
+    ++checked;
+  }
+  EXPECT_EQ(checked, 2);
+}
+
+// Every file of the corpus reads, or is rejected with an offset; none crashes.
+TEST(ComponentReaderTest, EveryCorpusFileReadsOrIsRejectedCleanly) {
+  auto files = CorpusFiles();
+  ASSERT_GE(files.size(), 20u) << "no corpus under " << KV_SHARED_DIR;
+  for (const auto& path : files) {
+    TypeArena arena;
+    auto c = ReadComponent(arena, Slurp(path));
+    if (!c.ok()) {
+      EXPECT_TRUE(c.status().offset().has_value()) << path.filename();
+    }
+  }
+}
+
+TEST(NamesMatchTest, PreReleasesMatchExactlyOthersBySemver) {
+  EXPECT_TRUE(NamesMatch("wasi:keyvalue/store@0.2.0-draft", "wasi:keyvalue/store@0.2.0-draft"));
+  EXPECT_FALSE(NamesMatch("wasi:keyvalue/store@0.2.0-draft", "wasi:keyvalue/store@0.2.0-draft2"));
+  EXPECT_TRUE(NamesMatch("a:b/c@1.0.0", "a:b/c@1.4.2"));
+  EXPECT_FALSE(NamesMatch("a:b/c@1.0.0", "a:b/c@2.0.0"));
+  EXPECT_TRUE(NamesMatch("wasi:io/streams@0.2.3", "wasi:io/streams@0.2.12"));
+  EXPECT_FALSE(NamesMatch("a:b/c@0.2.0", "a:b/c@0.3.0"));
+  EXPECT_FALSE(NamesMatch("a:b/c@0.0.1", "a:b/c@0.0.2"));
+  EXPECT_FALSE(NamesMatch("a:b/c@1.0.0", "a:b/d@1.0.0"));
+  EXPECT_FALSE(NamesMatch("a:b/c", "a:b/c@1.0.0"));
+}
+
+}  // namespace
+}  // namespace composer
