@@ -1,0 +1,55 @@
+// `wasm-fuse inspect` over every component of ../shared/corpus (binaries from other toolchains):
+// each file is either listed with the same imports and exports that `jco wit` reports, or
+// rejected with a clear error (not a component; a named unsupported feature). Never a crash.
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { jco, runFuse, shared } from './lib/project.mjs';
+
+const corpus = join(shared, 'corpus', 'components');
+
+// World-level imports and exports as `jco wit` prints them. World-level types are printed as
+// `resource r { ... }` blocks or `use` lines rather than import lines; they are collected apart.
+function witNames(path) {
+  const names = { imports: [], exports: [], resources: [] };
+  for (const line of jco('wit', path).split('\n')) {
+    const r = /^ {2}resource ([a-z0-9-]+)/.exec(line);
+    if (r) names.resources.push(r[1]);
+    const u = /^ {2}use [^{]*\{(.*)\};$/.exec(line);
+    if (u) names.resources.push(...u[1].split(',').map((n) => n.trim().split(' as ').pop()));
+    const m = /^ {2}(import|export) (.*)$/.exec(line);
+    if (!m) continue;
+    const rest = m[2];
+    const name = rest.endsWith(';') && !rest.includes(': ') ? rest.slice(0, -1) : rest.split(': ')[0];
+    names[`${m[1]}s`].push(name);
+  }
+  return names;
+}
+
+test('the corpus is there', () => {
+  assert.ok(existsSync(corpus), `${corpus} is missing (../shared beside the project)`);
+});
+
+const files = existsSync(corpus) ? readdirSync(corpus).filter((f) => f.endsWith('.wasm')).sort() : [];
+for (const file of files) {
+  test(`inspect ${file}`, () => {
+    const path = join(corpus, file);
+    const r = runFuse('inspect', '--json', path);
+    assert.equal(r.signal, null, `wasm-fuse died of ${r.signal}`);
+    if (r.status !== 0) {
+      assert.equal(r.status, 1);
+      assert.match(r.stderr, /^error: .*(not a component|not supported).*\(at offset 0x[0-9a-f]+\)\n$/);
+      return;
+    }
+    const listed = JSON.parse(r.stdout);
+    const wit = witNames(path);
+    // Resource types and their functions (`[constructor]r`, `[method]r.f`) at world level are what
+    // jco prints as `resource` blocks.
+    const plain = (items) => items.filter((i) => i.kind !== 'type' && !i.name.startsWith('['));
+    const types = [...listed.imports, ...listed.exports].filter((i) => i.kind === 'type');
+    assert.deepEqual(plain(listed.imports).map((i) => i.name), wit.imports);
+    assert.deepEqual(plain(listed.exports).map((e) => e.name), wit.exports);
+    assert.deepEqual(types.map((t) => t.name).sort(), [...wit.resources].sort());
+  });
+}
