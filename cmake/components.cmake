@@ -9,7 +9,8 @@ file(GLOB_RECURSE KV_WIT_FILES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/wit/*.wit)
 set(KV_COMPONENT_DIR ${CMAKE_BINARY_DIR}/components)
 
 # kv_component(NAME WORLD ADAPTER SOURCES...): builds NAME.core.wasm, then NAME.wasm, a component
-# of WORLD (from wit/) with the preview1 ADAPTER (reactor, command, or none).
+# of WORLD (from wit/) with the preview1 ADAPTER (reactor, command, or none). Commands use the
+# reactor adapter and export wasi:cli/run themselves (src/bindings/cli_run.cc says why).
 function(kv_component name world adapter)
   add_executable(${name}-core ${ARGN})
   set_target_properties(${name}-core PROPERTIES OUTPUT_NAME ${name}.core SUFFIX .wasm)
@@ -44,7 +45,16 @@ kv_component(kv-memory provider none
   src/abi/guest.cc
   src/abi/no_stdio.cc)
 
-kv_component(kv_demo consumer command
+kv_component(kv_demo consumer reactor
   components/kv_demo/main.cc
   src/bindings/keyvalue_imports.cc
+  src/bindings/cli_run.cc
   src/abi/guest.cc)
+
+kv_component(kv_conformance consumer reactor
+  components/kv_conformance/main.cc
+  components/kv_conformance/cases.cc
+  src/bindings/keyvalue_imports.cc
+  src/bindings/cli_run.cc
+  src/abi/guest.cc)
+target_include_directories(kv_conformance-core PRIVATE ${CMAKE_SOURCE_DIR}/components)

@@ -1,8 +1,6 @@
 // kv_demo: the demo consumer. Against a persistent provider, consecutive runs alternate between
 // setting `hello` and printing and deleting it; every run then bumps a counter and does a batch
 // round. Any store error is printed and the exit status is 1.
-#include <unistd.h>
-
 #include <cstdio>
 #include <string>
 #include <string_view>
@@ -67,10 +65,6 @@ int Run() {
 }  // namespace
 
 int main() {
-  // With the 2022 wasi-libc and the preview1 command adapter, a module that exports cabi_realloc
-  // loses the text of its first stdout line unless stdout is touched first
-  // (toolchain-notes.md, "First stdout line lost").
-  (void)isatty(1);
   int status = Run();
   std::fflush(stdout);
   return status;

@@ -1,0 +1,467 @@
+// The conformance cases: product.md's contract decisions, as a consumer can observe them through
+// wasi:keyvalue@0.2.0-draft. Each case works in buckets of its own (`<prefix><case>...`).
+#include <algorithm>
+#include <functional>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bindings/keyvalue_imports.h"
+#include "kv_conformance/harness.h"
+
+namespace conformance {
+namespace {
+
+using bindings::keyvalue::ImportedBucket;
+using kv::AsBytes;
+using kv::Bytes;
+
+std::string Bucket(const Options& o, std::string_view suffix) { return o.prefix + std::string(suffix); }
+
+std::string Show(const std::optional<Bytes>& v) {
+  if (!v) return "none";
+  if (v->size() > 40) return std::to_string(v->size()) + " bytes";
+  return "`" + std::string(v->begin(), v->end()) + "`";
+}
+
+Bytes Text(std::string_view s) { return Bytes(s.begin(), s.end()); }
+
+// Walks every page; fails on a page over the size bound or a walk that does not end.
+struct Walk {
+  std::map<std::string, int> seen;
+  size_t pages = 0;
+};
+util::Result<Walk> WalkAll(ImportedBucket& b, const Options& o,
+                           const std::function<util::Status(size_t page)>& between = {}) {
+  Walk w;
+  std::optional<uint64_t> cursor;
+  for (;;) {
+    ASSIGN_OR_RETURN(kv::KeyPage page, b.ListKeys(cursor));
+    ++w.pages;
+    if (page.keys.size() > o.page_keys) {
+      return util::InvalidArgument("a page held " + std::to_string(page.keys.size()) +
+                                   " keys, over the page size " + std::to_string(o.page_keys));
+    }
+    for (auto& k : page.keys) ++w.seen[k];
+    if (!page.cursor) return w;
+    if (page.keys.empty()) return util::InvalidArgument("an empty page with a cursor");
+    if (w.pages > 1000000) return util::InvalidArgument("the walk does not end");
+    cursor = page.cursor;
+    if (between) RETURN_IF_ERROR(between(w.pages));
+  }
+}
+
+// ---- store ----
+
+Outcome OpenDefault(const Options&) {
+  KV_TRY(auto b, ImportedBucket::Open(""));
+  KV_TRY(auto e, b.Exists("conformance-probe"));
+  (void)e;
+  return Outcome::Pass();
+}
+
+Outcome OpenNamed(const Options& o) {
+  KV_TRY(auto b, ImportedBucket::Open(Bucket(o, "open-named")));
+  KV_OK(b.Set("k", AsBytes("v")));
+  return Outcome::Pass();
+}
+
+Outcome GetMissing(const Options& o) {
+  KV_TRY(auto b, ImportedBucket::Open(Bucket(o, "get-missing")));
+  KV_TRY(auto v, b.Get("missing"));
+  KV_EXPECT(!v, "got " + Show(v));
+  KV_TRY(bool e, b.Exists("missing"));
+  KV_EXPECT(!e, "exists says true");
+  return Outcome::Pass();
+}
+
+Outcome DeleteMissing(const Options& o) {
+  KV_TRY(auto b, ImportedBucket::Open(Bucket(o, "delete-missing")));
+  KV_OK(b.Delete("never-set"));
+  return Outcome::Pass();
+}
+
+Outcome RoundTrip(const Options& o, std::string_view bucket, std::string_view key,
+                  const Bytes& value) {
+  KV_TRY(auto b, ImportedBucket::Open(Bucket(o, bucket)));
+  KV_OK(b.Set(key, value));
+  KV_TRY(auto v, b.Get(key));
+  KV_EXPECT(v && *v == value, "wrote " + Show(value) + ", read " + Show(v));
+  KV_TRY(bool e, b.Exists(key));
+  KV_EXPECT(e, "exists says false after set");
+  return Outcome::Pass();
+}
+
+Outcome EmptyValue(const Options& o) { return RoundTrip(o, "empty-value", "k", {}); }
+Outcome BinaryValue(const Options& o) {
+  return RoundTrip(o, "binary-value", "k", Bytes{0, 1, 0, 255, 0, 0, 128});
+}
+Outcome MegabyteValue(const Options& o) {
+  Bytes big(1 << 20);
+  for (size_t i = 0; i < big.size(); ++i) big[i] = static_cast<uint8_t>(i * 31 + 7);
+  return RoundTrip(o, "megabyte-value", "big", big);
+}
+
+Outcome Overwrite(const Options& o) {
+  KV_TRY(auto b, ImportedBucket::Open(Bucket(o, "overwrite")));
+  KV_OK(b.Set("k", AsBytes("first")));
+  KV_OK(b.Set("k", AsBytes("second, longer")));
+  KV_OK(b.Set("k", AsBytes("3")));
+  KV_TRY(auto v, b.Get("k"));
+  KV_EXPECT(v && *v == Text("3"), "read " + Show(v));
+  return Outcome::Pass();
+}
+
+Outcome DeleteThenGet(const Options& o) {
+  KV_TRY(auto b, ImportedBucket::Open(Bucket(o, "delete-then-get")));
+  KV_OK(b.Set("k", AsBytes("v")));
+  KV_OK(b.Delete("k"));
+  KV_TRY(auto v, b.Get("k"));
+  KV_EXPECT(!v, "get after delete: " + Show(v));
+  KV_TRY(bool e, b.Exists("k"));
+  KV_EXPECT(!e, "exists after delete");
+  return Outcome::Pass();
+}
+
+Outcome KeyCase(const Options& o, std::string_view name, std::string_view key) {
+  std::string bucket = "key-" + std::string(name);
+  Outcome r = RoundTrip(o, bucket, key, Text("value of " + std::string(name)));
+  if (r.kind != Outcome::Kind::kPass) return r;
+  // The key must also list as itself.
+  KV_TRY(auto b, ImportedBucket::Open(Bucket(o, bucket)));
+  KV_TRY(Walk w, WalkAll(b, o));
+  KV_EXPECT(w.seen.size() == 1 && w.seen.begin()->first == key, "list-keys does not show the key");
+  return Outcome::Pass();
+}
+Outcome KeyEmpty(const Options& o) { return KeyCase(o, "empty", ""); }
+Outcome KeySlash(const Options& o) { return KeyCase(o, "slash", "a/b/"); }
+Outcome KeyDotDot(const Options& o) { return KeyCase(o, "dotdot", "../.."); }
+Outcome KeyColon(const Options& o) { return KeyCase(o, "colon", "a:b"); }
+Outcome KeyStar(const Options& o) { return KeyCase(o, "star", "*"); }
+Outcome KeyQuestion(const Options& o) { return KeyCase(o, "question", "a?"); }
+Outcome KeyBracket(const Options& o) { return KeyCase(o, "bracket", "[a-z]"); }
+Outcome KeyNewline(const Options& o) { return KeyCase(o, "newline", "line\nbreak"); }
+Outcome KeyUnicode(const Options& o) { return KeyCase(o, "unicode", "ключ-鍵-🔑"); }
+Outcome Key4KiB(const Options& o) { return KeyCase(o, "4kib", std::string(4096, 'k')); }
+
+// ---- buckets ----
+
+Outcome SameNameSharesWrites(const Options& o) {
+  KV_TRY(auto a, ImportedBucket::Open(Bucket(o, "shared")));
+  KV_TRY(auto b, ImportedBucket::Open(Bucket(o, "shared")));
+  KV_OK(a.Set("k", AsBytes("from a")));
+  KV_TRY(auto v, b.Get("k"));
+  KV_EXPECT(v && *v == Text("from a"), "second handle read " + Show(v));
+  KV_OK(b.Delete("k"));
+  KV_TRY(bool e, a.Exists("k"));
+  KV_EXPECT(!e, "first handle still sees a key the second deleted");
+  return Outcome::Pass();
+}
+
+Outcome ReopenKeepsData(const Options& o) {
+  {
+    KV_TRY(auto a, ImportedBucket::Open(Bucket(o, "reopen")));
+    KV_OK(a.Set("k", AsBytes("kept")));
+  }  // the handle is dropped here
+  KV_TRY(auto b, ImportedBucket::Open(Bucket(o, "reopen")));
+  KV_TRY(auto v, b.Get("k"));
+  KV_EXPECT(v && *v == Text("kept"), "after reopen: " + Show(v));
+  return Outcome::Pass();
+}
+
+Outcome BucketsAreIsolated(const Options& o) {
+  const std::vector<std::string> names = {"iso", "iso-", "iso-a", "iso-ab", "iso:", "iso:a",
+                                          "iso*", "iso/a", "iso/..", "iso?", "iso["};
+  for (const auto& n : names) {
+    KV_TRY(auto b, ImportedBucket::Open(Bucket(o, n)));
+    KV_OK(b.Set("same-key", AsBytes(n)));
+  }
+  for (const auto& n : names) {
+    KV_TRY(auto b, ImportedBucket::Open(Bucket(o, n)));
+    KV_TRY(auto v, b.Get("same-key"));
+    KV_EXPECT(v && *v == Text(n), "bucket `" + n + "` reads " + Show(v));
+    KV_TRY(Walk w, WalkAll(b, o));
+    KV_EXPECT(w.seen.size() == 1, "bucket `" + n + "` lists " + std::to_string(w.seen.size()) +
+                                      " keys, expected 1");
+  }
+  return Outcome::Pass();
+}
+
+// ---- list-keys ----
+
+Outcome ListEmpty(const Options& o) {
+  KV_TRY(auto b, ImportedBucket::Open(Bucket(o, "list-empty")));
+  KV_TRY(kv::KeyPage page, b.ListKeys(std::nullopt));
+  KV_EXPECT(page.keys.empty(), "an empty bucket listed keys");
+  KV_EXPECT(!page.cursor, "an empty bucket returned a cursor");
+  return Outcome::Pass();
+}
+
+Outcome WalkOf(const Options& o, std::string_view name, size_t n) {
+  std::string bucket = "walk-" + std::string(name);
+  KV_TRY(auto b, ImportedBucket::Open(Bucket(o, bucket)));
+  std::vector<std::string> keys;
+  for (size_t i = 0; i < n; ++i) keys.push_back("key-" + std::to_string(i));
+  for (size_t start = 0; start < n; start += 1000) {
+    std::vector<kv::KeyValueView> pairs;
+    for (size_t i = start; i < std::min(n, start + 1000); ++i) pairs.push_back({keys[i], {}});
+    KV_OK(b.SetMany(pairs));
+  }
+  KV_TRY(Walk w, WalkAll(b, o));
+  KV_EXPECT(w.seen.size() == n, "walked " + std::to_string(w.seen.size()) + " keys of " +
+                                    std::to_string(n));
+  for (const auto& [k, count] : w.seen) {
+    KV_EXPECT(count == 1, "key `" + k + "` seen " + std::to_string(count) + " times");
+  }
+  return Outcome::Pass();
+}
+Outcome Walk0(const Options& o) { return WalkOf(o, "0", 0); }
+Outcome Walk1(const Options& o) { return WalkOf(o, "1", 1); }
+Outcome WalkPageMinus1(const Options& o) { return WalkOf(o, "page-1", o.page_keys - 1); }
+Outcome WalkPage(const Options& o) { return WalkOf(o, "page", o.page_keys); }
+Outcome WalkPagePlus1(const Options& o) { return WalkOf(o, "page+1", o.page_keys + 1); }
+Outcome Walk10Pages(const Options& o) { return WalkOf(o, "10-pages", 10 * o.page_keys); }
+
+Outcome WalkDuringChanges(const Options& o) {
+  KV_TRY(auto b, ImportedBucket::Open(Bucket(o, "walk-churn")));
+  size_t n = 3 * o.page_keys;
+  for (size_t i = 0; i < n; ++i) {
+    KV_OK(b.Set("stable-" + std::to_string(i), AsBytes("v")));
+    KV_OK(b.Set("doomed-" + std::to_string(i), AsBytes("v")));
+  }
+  size_t added = 0;
+  KV_TRY(Walk w, WalkAll(b, o, [&](size_t page) -> util::Status {
+           for (size_t i = 0; i < o.page_keys / 2; ++i) {
+             RETURN_IF_ERROR(b.Delete("doomed-" + std::to_string(page * o.page_keys + i)));
+             RETURN_IF_ERROR(b.Set("added-" + std::to_string(added++), AsBytes("v")));
+           }
+           // Overwrites of stable keys are not additions.
+           return b.Set("stable-" + std::to_string(page), AsBytes("changed"));
+         }));
+  for (size_t i = 0; i < n; ++i) {
+    std::string k = "stable-" + std::to_string(i);
+    auto it = w.seen.find(k);
+    int count = it == w.seen.end() ? 0 : it->second;
+    KV_EXPECT(count == 1, "stable key `" + k + "` seen " + std::to_string(count) + " times");
+  }
+  return Outcome::Pass();
+}
+
+Outcome InventedCursors(const Options& o) {
+  KV_TRY(auto b, ImportedBucket::Open(Bucket(o, "cursors")));
+  for (int i = 0; i < 10; ++i) KV_OK(b.Set("k" + std::to_string(i), AsBytes("v")));
+  for (uint64_t c : {uint64_t{0}, uint64_t{7}, uint64_t{123456789}, UINT64_MAX - 1, UINT64_MAX}) {
+    auto page = b.ListKeys(c);  // a clean page or a clean error: both are fine
+    if (page.ok()) {
+      KV_EXPECT(page->keys.size() <= o.page_keys, "an oversize page");
+    }
+  }
+  KV_TRY(kv::KeyPage again, b.ListKeys(std::nullopt));
+  KV_EXPECT(again.keys.size() == 10, "the bucket lists " + std::to_string(again.keys.size()) +
+                                         " keys after invented cursors");
+  return Outcome::Pass();
+}
+
+// ---- atomics ----
+
+Outcome IncrementMissing(const Options& o) {
+  KV_TRY(auto b, ImportedBucket::Open(Bucket(o, "inc-missing")));
+  KV_TRY(uint64_t v, b.Increment("n", 5));
+  KV_EXPECT(v == 5, "a missing key incremented by 5 gave " + std::to_string(v));
+  return Outcome::Pass();
+}
+
+Outcome IncrementRepeated(const Options& o) {
+  KV_TRY(auto b, ImportedBucket::Open(Bucket(o, "inc-repeated")));
+  uint64_t want = 0;
+  for (uint64_t d : {1u, 2u, 3u, 0u, 1000u}) {
+    want += d;
+    KV_TRY(uint64_t v, b.Increment("n", d));
+    KV_EXPECT(v == want, "expected " + std::to_string(want) + ", got " + std::to_string(v));
+  }
+  return Outcome::Pass();
+}
+
+Outcome IncrementReadsAsDecimal(const Options& o) {
+  KV_TRY(auto b, ImportedBucket::Open(Bucket(o, "inc-decimal")));
+  KV_TRY(uint64_t v, b.Increment("n", 1234567));
+  (void)v;
+  KV_TRY(auto text, b.Get("n"));
+  KV_EXPECT(text && *text == Text("1234567"), "the counter reads back as " + Show(text));
+  KV_OK(b.Set("m", AsBytes("41")));
+  KV_TRY(uint64_t m, b.Increment("m", 1));
+  KV_EXPECT(m == 42, "a decimal value set by hand incremented to " + std::to_string(m));
+  return Outcome::Pass();
+}
+
+Outcome IncrementNonNumeric(const Options& o) {
+  KV_TRY(auto b, ImportedBucket::Open(Bucket(o, "inc-text")));
+  for (std::string_view bad : {"hello", "", "-1", "1.5", " 7"}) {
+    KV_OK(b.Set("n", AsBytes(bad)));
+    auto r = b.Increment("n", 1);
+    KV_EXPECT(!r.ok(), "incrementing `" + std::string(bad) + "` succeeded");
+    KV_EXPECT(r.status().code() == util::Code::kOther, "expected error::other");
+    KV_TRY(auto v, b.Get("n"));
+    KV_EXPECT(v && *v == Text(bad), "the value changed to " + Show(v));
+  }
+  return Outcome::Pass();
+}
+
+Outcome IncrementOverflow(const Options& o) {
+  KV_TRY(auto b, ImportedBucket::Open(Bucket(o, "inc-overflow")));
+  KV_OK(b.Set("n", AsBytes("18446744073709551615")));
+  auto r = b.Increment("n", 1);
+  KV_EXPECT(!r.ok(), "2^64-1 + 1 succeeded with " + std::to_string(r.ok() ? *r : 0));
+  KV_TRY(auto v, b.Get("n"));
+  KV_EXPECT(v && *v == Text("18446744073709551615"), "the value changed to " + Show(v));
+  return Outcome::Pass();
+}
+
+// ---- batch ----
+
+Outcome GetManyPositional(const Options& o) {
+  KV_TRY(auto b, ImportedBucket::Open(Bucket(o, "get-many")));
+  KV_OK(b.Set("a", AsBytes("1")));
+  KV_OK(b.Set("b", AsBytes("2")));
+  const std::string_view keys[] = {"b", "missing", "a", "b", ""};
+  KV_TRY(auto got, b.GetMany(keys));
+  KV_EXPECT(got.size() == 5, "expected 5 results, got " + std::to_string(got.size()));
+  KV_EXPECT(got[0] && got[0]->first == "b" && got[0]->second == Text("2"), "position 0 wrong");
+  KV_EXPECT(!got[1], "a missing key gave a value");
+  KV_EXPECT(got[2] && got[2]->first == "a" && got[2]->second == Text("1"), "position 2 wrong");
+  KV_EXPECT(got[3] && got[3]->second == Text("2"), "a duplicate key was not answered");
+  KV_EXPECT(!got[4], "the missing empty key gave a value");
+  KV_TRY(auto none, b.GetMany({}));
+  KV_EXPECT(none.empty(), "an empty get-many returned results");
+  return Outcome::Pass();
+}
+
+Outcome SetManyThenGet(const Options& o) {
+  KV_TRY(auto b, ImportedBucket::Open(Bucket(o, "set-many")));
+  const kv::KeyValueView pairs[] = {{"x", AsBytes("1")}, {"y", {}}, {"", AsBytes("empty key")}};
+  KV_OK(b.SetMany(pairs));
+  for (const auto& p : pairs) {
+    KV_TRY(auto v, b.Get(p.key));
+    KV_EXPECT(v && *v == Bytes(p.value.begin(), p.value.end()),
+              "`" + std::string(p.key) + "` reads " + Show(v));
+  }
+  KV_OK(b.SetMany({}));
+  return Outcome::Pass();
+}
+
+Outcome DeleteManyWithMissing(const Options& o) {
+  KV_TRY(auto b, ImportedBucket::Open(Bucket(o, "delete-many")));
+  KV_OK(b.Set("x", AsBytes("1")));
+  KV_OK(b.Set("keep", AsBytes("1")));
+  const std::string_view keys[] = {"x", "never-there", "x"};
+  KV_OK(b.DeleteMany(keys));
+  KV_TRY(bool x, b.Exists("x"));
+  KV_EXPECT(!x, "a deleted key remains");
+  KV_TRY(bool keep, b.Exists("keep"));
+  KV_EXPECT(keep, "a key not named was deleted");
+  KV_OK(b.DeleteMany({}));
+  return Outcome::Pass();
+}
+
+Outcome TenThousandKeyBatch(const Options& o) {
+  KV_TRY(auto b, ImportedBucket::Open(Bucket(o, "batch-10000")));
+  std::vector<std::string> keys;
+  for (int i = 0; i < 10000; ++i) keys.push_back("k" + std::to_string(i));
+  std::vector<kv::KeyValueView> pairs;
+  for (const auto& k : keys) pairs.push_back({k, AsBytes(k)});
+  util::Status set = b.SetMany(pairs);
+  if (!set.ok()) {
+    // Failing cleanly is allowed; the bucket must still work.
+    KV_OK(b.Set("after", AsBytes("ok")));
+    return Outcome::Pass();
+  }
+  std::vector<std::string_view> views(keys.begin(), keys.end());
+  KV_TRY(auto got, b.GetMany(views));
+  KV_EXPECT(got.size() == keys.size(), "wrong result count");
+  for (size_t i = 0; i < keys.size(); ++i) {
+    KV_EXPECT(got[i] && got[i]->second == Text(keys[i]), "key `" + keys[i] + "` reads wrong");
+  }
+  KV_OK(b.DeleteMany(views));
+  return Outcome::Pass();
+}
+
+// ---- limits ----
+
+Outcome OversizeKey(const Options& o) {
+  KV_TRY(auto b, ImportedBucket::Open(Bucket(o, "limit-key")));
+  std::string key(o.max_key_bytes + 1, 'k');
+  util::Status s = b.Set(key, AsBytes("v"));
+  KV_EXPECT(!s.ok(), "a key of " + std::to_string(key.size()) + " bytes was accepted");
+  KV_EXPECT(s.message().find("limit") != std::string::npos, "the error names no limit: " + s.message());
+  KV_OK(b.Set("normal", AsBytes("still works")));
+  KV_TRY(auto v, b.Get("normal"));
+  KV_EXPECT(v && *v == Text("still works"), "the bucket is unusable after the error");
+  return Outcome::Pass();
+}
+
+Outcome OversizeValue(const Options& o) {
+  KV_TRY(auto b, ImportedBucket::Open(Bucket(o, "limit-value")));
+  Bytes big(static_cast<size_t>(o.max_value_bytes) + 1, 'v');
+  util::Status s = b.Set("big", big);
+  KV_EXPECT(!s.ok(), "a value of " + std::to_string(big.size()) + " bytes was accepted");
+  KV_EXPECT(s.message().find("limit") != std::string::npos, "the error names no limit: " + s.message());
+  KV_TRY(bool e, b.Exists("big"));
+  KV_EXPECT(!e, "the refused value was stored");
+  KV_OK(b.Set("normal", AsBytes("still works")));
+  return Outcome::Pass();
+}
+
+}  // namespace
+
+const std::vector<Case>& AllCases() {
+  static const std::vector<Case> cases = {
+      {"store", "open-default-bucket", OpenDefault},
+      {"store", "open-named-bucket", OpenNamed},
+      {"store", "get-and-exists-of-missing-key", GetMissing},
+      {"store", "delete-of-missing-key-is-ok", DeleteMissing},
+      {"store", "empty-value-round-trip", EmptyValue},
+      {"store", "binary-value-with-zero-bytes", BinaryValue},
+      {"store", "one-mebibyte-value", MegabyteValue},
+      {"store", "overwrite", Overwrite},
+      {"store", "delete-then-get-and-exists", DeleteThenGet},
+      {"store", "key-empty", KeyEmpty},
+      {"store", "key-with-slash", KeySlash},
+      {"store", "key-dot-dot", KeyDotDot},
+      {"store", "key-with-colon", KeyColon},
+      {"store", "key-star", KeyStar},
+      {"store", "key-with-question-mark", KeyQuestion},
+      {"store", "key-with-bracket", KeyBracket},
+      {"store", "key-with-newline", KeyNewline},
+      {"store", "key-non-ascii", KeyUnicode},
+      {"store", "key-4-kib", Key4KiB},
+      {"buckets", "same-name-shares-writes", SameNameSharesWrites},
+      {"buckets", "reopen-after-drop-keeps-data", ReopenKeepsData},
+      {"buckets", "names-are-isolated", BucketsAreIsolated},
+      {"list-keys", "empty-bucket", ListEmpty},
+      {"list-keys", "walk-0-keys", Walk0},
+      {"list-keys", "walk-1-key", Walk1},
+      {"list-keys", "walk-page-minus-1-keys", WalkPageMinus1},
+      {"list-keys", "walk-page-keys", WalkPage},
+      {"list-keys", "walk-page-plus-1-keys", WalkPagePlus1},
+      {"list-keys", "walk-10-pages", Walk10Pages},
+      {"list-keys", "walk-while-keys-change", WalkDuringChanges},
+      {"list-keys", "invented-cursors", InventedCursors},
+      {"atomics", "increment-missing-starts-at-0", IncrementMissing},
+      {"atomics", "increment-repeated", IncrementRepeated},
+      {"atomics", "counter-reads-as-decimal", IncrementReadsAsDecimal},
+      {"atomics", "increment-non-numeric-is-error", IncrementNonNumeric},
+      {"atomics", "increment-overflow-is-error", IncrementOverflow},
+      {"batch", "get-many-positional", GetManyPositional},
+      {"batch", "set-many-then-get", SetManyThenGet},
+      {"batch", "delete-many-with-missing-keys", DeleteManyWithMissing},
+      {"batch", "batch-of-10000-keys", TenThousandKeyBatch},
+      {"limits", "oversize-key", OversizeKey},
+      {"limits", "oversize-value", OversizeValue},
+  };
+  return cases;
+}
+
+}  // namespace conformance
