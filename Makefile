@@ -4,6 +4,7 @@
 # See README.md for the other targets.
 
 MAKEFLAGS += --no-print-directory
+.SECONDEXPANSION:
 
 BUILD   ?= build
 JOBS    ?= 2
@@ -21,8 +22,11 @@ FUZZ_SECONDS ?= 20
 FUSE    := $(NATIVE)/wasm-fuse
 FUSED   := $(BUILD)/kv_demo.fused.wasm
 PROVIDER ?= kv-memory
+# Every provider the conformance suite runs against.
+PROVIDERS := kv-memory
 
-.PHONY: all deps build native wasm fused transpiled run test test-native test-js fuzz clean
+.PHONY: all deps build native wasm fused transpiled run test test-native test-js conformance \
+	fuzz clean
 
 all: build run
 
@@ -44,11 +48,11 @@ wasm: deps
 fused: native wasm
 	@$(FUSE) plug --plug $(COMPONENTS)/$(PROVIDER).wasm $(COMPONENTS)/kv_demo.wasm -o $(FUSED)
 
-# kv-memory as JavaScript, for the tests that call a provider straight from JavaScript.
-transpiled: $(JS)/kv-memory/kv-memory.js
+# The providers as JavaScript, for the tests that call a provider straight from JavaScript.
+transpiled: $(foreach p,$(PROVIDERS),$(JS)/$(p)/$(p).js)
 
-$(JS)/kv-memory/kv-memory.js: $(COMPONENTS)/kv-memory.wasm
-	@$(JCO) transpile $< -o $(JS)/kv-memory --name kv-memory -q
+$(JS)/%.js: $(COMPONENTS)/$$(notdir $$*).wasm
+	@$(JCO) transpile $< -o $(dir $@) --name $(notdir $*) -q
 
 $(COMPONENTS)/%.wasm: wasm ;
 
@@ -58,10 +62,23 @@ run: build
 	@echo "== metadata"
 	@$(JCO) metadata-show $(FUSED)
 
-test: build test-native test-js fuzz
+test: build test-native test-js conformance fuzz
 
 test-native: native
 	@ctest --test-dir $(NATIVE) --output-on-failure -j $(JOBS)
+
+# The conformance suite against every provider, by both clients: the C++ command fused with the
+# provider by wasm-fuse, and the JavaScript client driving the provider that jco transpiled.
+conformance: native wasm transpiled
+	@mkdir -p $(BUILD)/conformance
+	@set -e; for p in $(PROVIDERS); do \
+	  $(FUSE) plug --plug $(COMPONENTS)/$$p.wasm $(COMPONENTS)/kv_conformance.wasm \
+	    -o $(BUILD)/conformance/$$p.wasm 2>/dev/null; \
+	  echo "== conformance of $$p: C++ client, fused"; \
+	  $(NODE) tools/conformance.mjs $(BUILD)/conformance/$$p.wasm; \
+	  echo "== conformance of $$p: JavaScript client, transpiled"; \
+	  $(NODE) tests/conformance/js_client.mjs $(JS)/$$p/$$p.js; \
+	done
 
 test-js: native wasm fused transpiled
 	@$(NODE) --test tests/
