@@ -45,6 +45,11 @@ kv_component(kv-memory provider none
   src/abi/guest.cc
   src/abi/no_stdio.cc)
 
+kv_component(kv-file provider reactor
+  components/kv-file/provider.cc
+  src/bindings/keyvalue_exports.cc
+  src/abi/guest.cc)
+
 kv_component(kv_demo consumer reactor
   components/kv_demo/main.cc
   src/bindings/keyvalue_imports.cc

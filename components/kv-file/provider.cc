@@ -1,0 +1,48 @@
+// kv-file: wasi:keyvalue store, atomics and batch over the file store (src/backends/file), the
+// embedded default. Files are reached through wasi-libc, which the preview1 adapter turns into
+// wasi:filesystem; settings come from the environment (README.md, "Configuration").
+#include <cstdlib>
+#include <memory>
+#include <string>
+
+#include "backends/file/file_backend.h"
+#include "bindings/keyvalue_exports.h"
+#include "engine/config.h"
+
+namespace bindings::keyvalue {
+namespace {
+
+const char* Env(const char* name) { return std::getenv(name); }
+
+// KV_FILE_DIR, default `data`; a relative path is taken from the working directory (PWD).
+std::string StoreDirectory() {
+  const char* dir = Env(std::string(kv::file::kDirVariable).c_str());
+  std::string d = dir != nullptr && *dir != '\0' ? dir : "data";
+  if (d[0] != '/') {
+    const char* pwd = Env("PWD");
+    d = std::string(pwd != nullptr && *pwd != '\0' ? pwd : "") + "/" + d;
+  }
+  return d;
+}
+
+}  // namespace
+
+util::Result<std::unique_ptr<kv::Store>> MakeProviderStore() {
+  ASSIGN_OR_RETURN(kv::StoreOptions options, kv::StoreOptionsFromEnvironment(Env));
+  kv::file::FileStoreOptions file;
+  file.dir = StoreDirectory();
+  if (const char* sync = Env(std::string(kv::file::kSyncVariable).c_str())) {
+    std::string s = sync;
+    if (s == "always") {
+      file.sync = kv::file::SyncPolicy::kAlways;
+    } else if (s == "never") {
+      file.sync = kv::file::SyncPolicy::kNever;
+    } else {
+      return util::InvalidArgument("KV_FILE_SYNC=" + s + ": expected `always` or `never`");
+    }
+  }
+  ASSIGN_OR_RETURN(auto backend, kv::file::FileStore::Open(kv::file::PosixFileSystem(), file));
+  return std::make_unique<kv::Store>(std::move(backend), std::move(options));
+}
+
+}  // namespace bindings::keyvalue

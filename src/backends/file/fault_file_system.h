@@ -1,0 +1,68 @@
+// For tests: an in-memory FileSystem that models what survives a crash, and can crash on demand.
+//
+// Each file keeps its current bytes and its durable bytes (as of its last Sync); the directory
+// keeps its current entries and its durable entries (as of the last SyncDir). CrashAfter(n) lets
+// n more changing operations succeed, after which every operation fails. Reboot() then brings
+// back only what was durable, optionally with a prefix of the last file's unsynced bytes (a torn
+// write), and clears the crash.
+#ifndef BACKENDS_FILE_FAULT_FILE_SYSTEM_H_
+#define BACKENDS_FILE_FAULT_FILE_SYSTEM_H_
+
+#include <map>
+#include <memory>
+
+#include "backends/file/file_system.h"
+
+namespace kv::file {
+
+class FaultFileSystem final : public FileSystem {
+ public:
+  struct Node {
+    std::vector<uint8_t> data;
+    std::vector<uint8_t> durable;
+    uint64_t id;
+    int64_t mtime;
+  };
+
+  void CrashAfter(int64_t operations) { budget_ = operations; }
+  bool crashed() const { return budget_ == 0; }
+  int64_t operations() const { return operations_; }
+  // Restores what was durable. The file appended to last keeps `torn_bytes` of what it had not
+  // synced (as much as there is).
+  void Reboot(size_t torn_bytes = 0);
+  void SetNow(int64_t now) { now_ = now; }
+  // Direct access, for tests that damage files.
+  std::vector<uint8_t>* Bytes(const std::string& path);
+
+  util::Result<std::unique_ptr<File>> Open(const std::string& path, bool create) override;
+  util::Status CreateExclusive(const std::string& path, std::span<const uint8_t> contents) override;
+  util::Result<std::vector<uint8_t>> ReadAll(const std::string& path) override;
+  util::Status Rename(const std::string& from, const std::string& to) override;
+  util::Status Remove(const std::string& path) override;
+  bool Exists(const std::string& path) override;
+  util::Result<uint64_t> FileId(const std::string& path) override;
+  util::Result<std::vector<std::string>> List(const std::string& dir) override;
+  util::Status CreateDir(const std::string& dir) override;
+  util::Status SyncDir(const std::string& dir) override;
+  util::Result<int64_t> ModifiedTime(const std::string& path) override;
+  util::Status Touch(const std::string& path) override;
+  int64_t Now() override { return now_; }
+
+  // Counts a changing operation; fails once the crash point is reached.
+  util::Status Step();
+  util::Status Alive() const;
+  void NoteAppend(const std::shared_ptr<Node>& node) { last_appended_ = node; }
+  int64_t now_ = 1000;
+
+ private:
+  std::map<std::string, std::shared_ptr<Node>> entries_;
+  std::map<std::string, std::shared_ptr<Node>> durable_entries_;
+  std::shared_ptr<Node> last_appended_;
+  int64_t budget_ = -1;  // -1: no crash planned
+  int64_t operations_ = 0;
+  uint64_t next_id_ = 1;
+};
+
+}  // namespace kv::file
+
+#endif  // BACKENDS_FILE_FAULT_FILE_SYSTEM_H_

@@ -1,0 +1,466 @@
+#include "backends/file/file_backend.h"
+
+#include <time.h>
+
+#include <unordered_map>
+#include <vector>
+
+#include "backends/file/log_format.h"
+#include "engine/counter.h"
+
+namespace kv::file {
+
+// One bucket's log and index. Every method first catches up with the file (Refresh), so changes
+// by other processes are seen; changes are made under the directory lock.
+class FileBucket final : public BucketBackend {
+ public:
+  FileBucket(FileStore* store, std::string name, std::string path)
+      : store_(store), name_(std::move(name)), path_(std::move(path)) {}
+
+  // Opens or creates the log; repairs a torn tail. Called under the lock.
+  util::Status Load();
+
+  util::Result<std::optional<Bytes>> Get(std::string_view key) override;
+  util::Status Set(std::string_view key, ByteView value) override;
+  util::Status Delete(std::string_view key) override;
+  util::Result<bool> Exists(std::string_view key) override;
+  util::Result<KeyPage> ListKeys(std::optional<uint64_t> cursor, const Limits& limits) override;
+  util::Result<uint64_t> Increment(std::string_view key, uint64_t delta) override;
+  util::Result<std::vector<std::optional<Bytes>>> GetMany(
+      std::span<const std::string_view> keys) override;
+  util::Status SetMany(std::span<const KeyValueView> pairs) override;
+  util::Status DeleteMany(std::span<const std::string_view> keys) override;
+  bool batches_are_atomic() const override { return true; }
+
+ private:
+  struct Slot {
+    uint64_t value_offset;
+    uint32_t value_len;
+    uint32_t bytes;  // of the log this key's latest change accounts for
+    uint64_t order;  // position in order_: the list-keys cursor
+  };
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  using Index = std::unordered_map<std::string, Slot, Hash, std::equal_to<>>;
+
+  void Apply(const ScannedChange& c);
+  void Reset();
+  util::Status Refresh(bool locked);
+  util::Status Reload(bool locked);
+  util::Status RepairTail(uint64_t valid_end, uint64_t file_size);
+  // Appends `record` (built by the caller) under the lock and indexes it.
+  util::Status Write(const std::vector<uint8_t>& record);
+  // The same when the caller holds the lock and has refreshed.
+  util::Status WriteLocked(const std::vector<uint8_t>& record);
+  util::Status MaybeCompact();
+  util::Result<Bytes> ReadValue(const Slot& slot);
+  util::Status Fail(util::Status s) { return std::move(s).WithContext(util::Quoted(path_)); }
+
+  FileStore* store_;
+  std::string name_;
+  std::string path_;
+  std::unique_ptr<File> file_;
+  uint64_t file_id_ = 0;
+  uint64_t end_ = 0;           // where the last complete record ends
+  uint64_t header_bytes_ = 0;
+  uint64_t live_bytes_ = 0;    // bytes of the log that latest changes of live keys account for
+  Index index_;
+  std::vector<const std::string*> order_;  // insertion order; null where a key was deleted
+  util::Status broken_;        // set when a failed write left the file in an unknown state
+  bool dir_sync_pending_ = false;  // a compaction's rename is not known to be durable yet
+};
+
+namespace {
+
+std::string Hex(std::string_view bytes) {
+  static const char* digits = "0123456789abcdef";
+  std::string out;
+  for (unsigned char c : bytes) out += digits[c >> 4], out += digits[c & 0xf];
+  return out;
+}
+
+uint64_t Fnv1a(std::string_view s, uint64_t basis) {
+  uint64_t h = basis;
+  for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ull;
+  return h;
+}
+
+void SleepMillis(long ms) {
+  timespec ts{ms / 1000, (ms % 1000) * 1000000};
+  nanosleep(&ts, nullptr);
+}
+
+}  // namespace
+
+// ---- store ----
+
+std::string FileStore::LogFileName(std::string_view name) {
+  constexpr size_t kMaxHexName = 100;
+  if (name.size() <= kMaxHexName) return "b-" + Hex(name) + ".log";
+  uint64_t a = Fnv1a(name, 0xcbf29ce484222325ull), b = Fnv1a(name, 0x84222325cbf29ce4ull);
+  std::string raw(16, '\0');
+  for (int i = 0; i < 8; ++i) raw[i] = static_cast<char>(a >> (8 * i));
+  for (int i = 0; i < 8; ++i) raw[8 + i] = static_cast<char>(b >> (8 * i));
+  return "h-" + Hex(raw) + ".log";
+}
+
+util::Result<std::unique_ptr<FileStore>> FileStore::Open(FileSystem* fs, FileStoreOptions options) {
+  if (options.dir.empty()) return util::InvalidArgument("the file store needs a directory");
+  util::Status made = fs->CreateDir(options.dir);
+  if (!made.ok()) return std::move(made).WithContext("opening the file store");
+  return std::unique_ptr<FileStore>(new FileStore(fs, std::move(options)));
+}
+
+util::Result<FileStore::Lock> FileStore::Acquire() {
+  static uint64_t counter = 0;
+  std::string token = std::to_string(fs_->Now()) + "-" +
+                      std::to_string(reinterpret_cast<uintptr_t>(this)) + "-" +
+                      std::to_string(++counter);
+  // Wait long enough for an abandoned lock to be recognised as such, and no longer.
+  const long kStepMs = 2;
+  const long budget_ms = (options_.lock_stale_seconds + 2) * 1000;
+  for (long waited = 0;; waited += kStepMs) {
+    util::Status s = fs_->CreateExclusive(
+        lock_path_, {reinterpret_cast<const uint8_t*>(token.data()), token.size()});
+    if (s.ok()) return Lock(this);
+    if (s.code() != util::Code::kAccessDenied) {
+      return std::move(s).WithContext("taking the lock of the file store " +
+                                      util::Quoted(options_.dir));
+    }
+    auto modified = fs_->ModifiedTime(lock_path_);
+    if (modified.ok() && fs_->Now() - *modified > options_.lock_stale_seconds) {
+      // Left by a process that died while changing the store.
+      (void)fs_->Remove(lock_path_);
+      continue;
+    }
+    if (waited >= budget_ms) {
+      return util::IOError("the file store " + util::Quoted(options_.dir) +
+                           " stays locked by another process (" + util::Quoted(lock_path_) + ")");
+    }
+    SleepMillis(kStepMs);
+  }
+}
+
+FileStore::Lock::~Lock() {
+  if (store_ != nullptr) (void)store_->fs_->Remove(store_->lock_path_);
+}
+
+util::Result<std::shared_ptr<BucketBackend>> FileStore::OpenBucket(std::string_view name) {
+  auto it = buckets_.find(name);
+  if (it != buckets_.end()) return std::shared_ptr<BucketBackend>(it->second);
+  auto bucket = std::make_shared<FileBucket>(this, std::string(name),
+                                             options_.dir + "/" + LogFileName(name));
+  ASSIGN_OR_RETURN(Lock lock, Acquire());
+  RETURN_IF_ERROR(bucket->Load());
+  buckets_.emplace(std::string(name), bucket);
+  return std::shared_ptr<BucketBackend>(bucket);
+}
+
+// ---- bucket: loading and catching up ----
+
+void FileBucket::Reset() {
+  index_.clear();
+  order_.clear();
+  live_bytes_ = 0;
+}
+
+void FileBucket::Apply(const ScannedChange& c) {
+  auto it = index_.find(c.key);
+  if (!c.put) {
+    if (it != index_.end()) {
+      live_bytes_ -= it->second.bytes;
+      order_[it->second.order] = nullptr;
+      index_.erase(it);
+    }
+    return;
+  }
+  if (it != index_.end()) {
+    live_bytes_ -= it->second.bytes;
+    it->second.value_offset = c.value_offset;
+    it->second.value_len = c.value_len;
+    it->second.bytes = c.bytes;
+  } else {
+    it = index_.emplace(std::string(c.key), Slot{c.value_offset, c.value_len, c.bytes, order_.size()})
+             .first;
+    order_.push_back(&it->first);
+  }
+  live_bytes_ += c.bytes;
+}
+
+util::Status FileBucket::Load() {
+  FileSystem* fs = store_->fs();
+  (void)fs->Remove(path_ + ".compact");  // left by a compaction that crashed before its rename
+  bool exists = fs->Exists(path_);
+  auto file = fs->Open(path_, true);
+  if (!file.ok()) return Fail(std::move(file).take_status());
+  file_ = std::move(file).value();
+  if (!exists) RETURN_IF_ERROR(Fail(fs->SyncDir(store_->options().dir)));
+  return Reload(true);
+}
+
+util::Status FileBucket::Reload(bool locked) {
+  // Open the path afresh: another process may have renamed a compacted log over it.
+  auto file = store_->fs()->Open(path_, false);
+  if (!file.ok()) return Fail(std::move(file).take_status());
+  file_ = std::move(file).value();
+  ASSIGN_OR_RETURN(file_id_, file_->Id());
+  ASSIGN_OR_RETURN(uint64_t size, file_->Size());
+  std::vector<uint8_t> bytes(size);
+  RETURN_IF_ERROR(Fail(file_->ReadAt(0, bytes)));
+  Reset();
+  ASSIGN_OR_RETURN(ScanResult scan,
+                   ScanLog(bytes, path_, [this](const ScannedChange& c) { Apply(c); }));
+  if (scan.valid_end > 0 && scan.bucket != name_) {
+    return util::Corruption("the store file " + util::Quoted(path_) + " belongs to bucket " +
+                            util::Quoted(scan.bucket) + ", not " + util::Quoted(name_));
+  }
+  header_bytes_ = EncodeHeader(name_).size();
+  end_ = scan.valid_end;
+  if (scan.torn_bytes > 0 || size == 0) {
+    if (!locked) return util::Status::Ok();  // a writer may be mid-write; it repairs its own
+    RETURN_IF_ERROR(RepairTail(scan.valid_end, size));
+  }
+  return util::Status::Ok();
+}
+
+util::Status FileBucket::RepairTail(uint64_t valid_end, uint64_t file_size) {
+  FileSystem* fs = store_->fs();
+  if (file_size > valid_end) {
+    // Keep the discarded bytes beside the log: a torn write holds nothing acknowledged, but
+    // nothing is thrown away on a judgement call.
+    std::vector<uint8_t> torn(file_size - valid_end);
+    RETURN_IF_ERROR(Fail(file_->ReadAt(valid_end, torn)));
+    util::Status saved =
+        fs->CreateExclusive(path_ + ".torn-" + std::to_string(valid_end), torn);
+    if (!saved.ok() && saved.code() != util::Code::kAccessDenied) return Fail(std::move(saved));
+    RETURN_IF_ERROR(Fail(file_->Truncate(valid_end)));
+  }
+  if (valid_end == 0) {  // the header itself never made it to disk
+    RETURN_IF_ERROR(Fail(file_->Append(EncodeHeader(name_))));
+    valid_end = header_bytes_;
+  }
+  RETURN_IF_ERROR(Fail(file_->Sync()));
+  end_ = valid_end;
+  return util::Status::Ok();
+}
+
+util::Status FileBucket::Refresh(bool locked) {
+  if (!broken_.ok()) return broken_;
+  auto id = store_->fs()->FileId(path_);
+  if (!id.ok()) return Fail(std::move(id).take_status());
+  ASSIGN_OR_RETURN(uint64_t size, file_->Size());
+  if (*id != file_id_ || size < end_) return Reload(locked);  // compacted or repaired elsewhere
+  if (size == end_) return util::Status::Ok();
+  std::vector<uint8_t> tail(size - end_);
+  RETURN_IF_ERROR(Fail(file_->ReadAt(end_, tail)));
+  ASSIGN_OR_RETURN(ScanResult scan, ScanRecords(tail, end_, path_, [this](const ScannedChange& c) {
+                     Apply(c);
+                   }));
+  end_ = scan.valid_end;
+  if (scan.torn_bytes > 0 && locked) return RepairTail(end_, size);
+  return util::Status::Ok();
+}
+
+// ---- bucket: writing ----
+
+util::Status FileBucket::Write(const std::vector<uint8_t>& record) {
+  ASSIGN_OR_RETURN(FileStore::Lock lock, store_->Acquire());
+  RETURN_IF_ERROR(Refresh(true));
+  return WriteLocked(record);
+}
+
+util::Status FileBucket::WriteLocked(const std::vector<uint8_t>& record) {
+  uint64_t at = end_;
+  util::Status appended = file_->Append(record);
+  if (!appended.ok()) {
+    // Cut off whatever part of the record reached the file; if even that fails, stop writing.
+    if (!file_->Truncate(at).ok()) broken_ = Fail(appended);
+    return Fail(std::move(appended));
+  }
+  if (store_->options().sync == SyncPolicy::kAlways) {
+    util::Status synced = file_->Sync();
+    if (!synced.ok()) {
+      // After a failed sync the kernel may have dropped the pages: nothing is certain any more.
+      broken_ = Fail(util::IOError("a sync failed; reopen the store to continue: " +
+                                   synced.message()));
+      return broken_;
+    }
+  }
+  if (dir_sync_pending_) {
+    // The log was renamed into place by a compaction whose directory sync failed: until the
+    // rename is durable, no change on the new log can be promised to survive a crash.
+    util::Status dir = store_->fs()->SyncDir(store_->options().dir);
+    if (!dir.ok()) return Fail(std::move(dir));
+    dir_sync_pending_ = false;
+  }
+  auto scan = ScanRecords(record, at, path_, [this](const ScannedChange& c) { Apply(c); });
+  if (!scan.ok()) return scan.status();
+  end_ = at + record.size();
+  // The change is durable; a compaction that fails leaves the log as it was and is retried later.
+  (void)MaybeCompact();
+  return util::Status::Ok();
+}
+
+util::Status FileBucket::MaybeCompact() {
+  uint64_t dead = end_ - header_bytes_ - live_bytes_;
+  if (dead <= live_bytes_ || dead < store_->options().compact_min_dead_bytes) {
+    return util::Status::Ok();
+  }
+  FileSystem* fs = store_->fs();
+  std::string tmp = path_ + ".compact";
+  (void)fs->Remove(tmp);
+  auto out = fs->Open(tmp, true);
+  if (!out.ok()) return out.status();
+  std::vector<uint8_t> buffer = EncodeHeader(name_);
+  uint64_t written = 0;
+  std::vector<std::pair<Slot*, uint64_t>> moved;  // new value offsets, applied after the rename
+  moved.reserve(index_.size());
+  for (const std::string* key : order_) {
+    if (key == nullptr) continue;
+    Slot& slot = index_.find(*key)->second;
+    ASSIGN_OR_RETURN(Bytes value, ReadValue(slot));
+    uint64_t record_at = written + buffer.size();
+    AppendPut(buffer, *key, value);
+    moved.emplace_back(&slot, record_at + kRecordHeaderSize + 4 + key->size());
+    if (buffer.size() >= (1 << 20)) {
+      RETURN_IF_ERROR((*out)->Append(buffer));
+      written += buffer.size();
+      buffer.clear();
+    }
+  }
+  RETURN_IF_ERROR((*out)->Append(buffer));
+  written += buffer.size();
+  RETURN_IF_ERROR((*out)->Sync());
+  RETURN_IF_ERROR(fs->Rename(tmp, path_));
+  // From here the new log is in place (or, if the directory sync is lost, the old one, which is
+  // just as complete): either way every change is there. Later changes need the rename durable.
+  dir_sync_pending_ = !fs->SyncDir(store_->options().dir).ok();
+  file_ = std::move(out).value();
+  ASSIGN_OR_RETURN(file_id_, file_->Id());
+  for (auto& [slot, offset] : moved) slot->value_offset = offset;
+  // Each live key is now one PUT record.
+  live_bytes_ = 0;
+  for (auto& [key, slot] : index_) {
+    slot.bytes = static_cast<uint32_t>(kRecordHeaderSize + 4 + key.size() + slot.value_len);
+    live_bytes_ += slot.bytes;
+  }
+  end_ = written;
+  return util::Status::Ok();
+}
+
+util::Result<Bytes> FileBucket::ReadValue(const Slot& slot) {
+  Bytes value(slot.value_len);
+  RETURN_IF_ERROR(Fail(file_->ReadAt(slot.value_offset, value)));
+  return value;
+}
+
+// ---- bucket: the operations ----
+
+util::Result<std::optional<Bytes>> FileBucket::Get(std::string_view key) {
+  RETURN_IF_ERROR(Refresh(false));
+  auto it = index_.find(key);
+  if (it == index_.end()) return std::optional<Bytes>();
+  ASSIGN_OR_RETURN(Bytes value, ReadValue(it->second));
+  return std::optional<Bytes>(std::move(value));
+}
+
+util::Status FileBucket::Set(std::string_view key, ByteView value) {
+  std::vector<uint8_t> record;
+  AppendPut(record, key, value);
+  return Write(record);
+}
+
+util::Status FileBucket::Delete(std::string_view key) {
+  RETURN_IF_ERROR(Refresh(false));
+  if (!index_.contains(key)) {
+    // Another process may have set it meanwhile: deciding needs the lock.
+    ASSIGN_OR_RETURN(FileStore::Lock lock, store_->Acquire());
+    RETURN_IF_ERROR(Refresh(true));
+    if (!index_.contains(key)) return util::Status::Ok();
+  }
+  std::vector<uint8_t> record;
+  AppendDelete(record, key);
+  return Write(record);
+}
+
+util::Result<bool> FileBucket::Exists(std::string_view key) {
+  RETURN_IF_ERROR(Refresh(false));
+  return index_.contains(key);
+}
+
+util::Result<KeyPage> FileBucket::ListKeys(std::optional<uint64_t> cursor, const Limits& limits) {
+  RETURN_IF_ERROR(Refresh(false));
+  KeyPage page;
+  uint64_t bytes = 0;
+  uint64_t i = std::min<uint64_t>(cursor.value_or(0), order_.size());
+  for (; i < order_.size(); ++i) {
+    const std::string* key = order_[i];
+    if (key == nullptr) continue;
+    bool room = page.keys.size() < limits.list_page_keys &&
+                bytes + key->size() <= limits.list_page_bytes;
+    if (!page.keys.empty() && !room) break;
+    bytes += key->size();
+    page.keys.push_back(*key);
+  }
+  while (i < order_.size() && order_[i] == nullptr) ++i;
+  if (i < order_.size()) page.cursor = i;
+  return page;
+}
+
+util::Result<uint64_t> FileBucket::Increment(std::string_view key, uint64_t delta) {
+  // Read, add and write under one lock, so that increments from several processes all count.
+  ASSIGN_OR_RETURN(FileStore::Lock lock, store_->Acquire());
+  RETURN_IF_ERROR(Refresh(true));
+  uint64_t current = 0;
+  auto it = index_.find(key);
+  if (it != index_.end()) {
+    ASSIGN_OR_RETURN(Bytes stored, ReadValue(it->second));
+    ASSIGN_OR_RETURN(current, ParseCounter(key, stored));
+  }
+  ASSIGN_OR_RETURN(uint64_t sum, AddToCounter(key, current, delta));
+  std::vector<uint8_t> record;
+  AppendPut(record, key, AsBytes(FormatCounter(sum)));
+  RETURN_IF_ERROR(WriteLocked(record));
+  return sum;
+}
+
+util::Result<std::vector<std::optional<Bytes>>> FileBucket::GetMany(
+    std::span<const std::string_view> keys) {
+  RETURN_IF_ERROR(Refresh(false));
+  std::vector<std::optional<Bytes>> values;
+  values.reserve(keys.size());
+  for (std::string_view key : keys) {
+    auto it = index_.find(key);
+    if (it == index_.end()) {
+      values.emplace_back();
+    } else {
+      ASSIGN_OR_RETURN(Bytes value, ReadValue(it->second));
+      values.emplace_back(std::move(value));
+    }
+  }
+  return values;
+}
+
+util::Status FileBucket::SetMany(std::span<const KeyValueView> pairs) {
+  if (pairs.empty()) return util::Status::Ok();
+  std::vector<Change> changes;
+  changes.reserve(pairs.size());
+  for (const KeyValueView& p : pairs) changes.push_back({true, p.key, p.value});
+  std::vector<uint8_t> record;
+  AppendBatch(record, changes);
+  return Write(record);
+}
+
+util::Status FileBucket::DeleteMany(std::span<const std::string_view> keys) {
+  if (keys.empty()) return util::Status::Ok();
+  std::vector<Change> changes;
+  changes.reserve(keys.size());
+  for (std::string_view k : keys) changes.push_back({false, k, {}});
+  std::vector<uint8_t> record;
+  AppendBatch(record, changes);
+  return Write(record);
+}
+
+}  // namespace kv::file

@@ -1,0 +1,64 @@
+// The file operations the file store needs, behind an interface: PosixFileSystem for real files
+// (natively, and in a component through wasi-libc and the preview1 adapter), and in tests a
+// fault-injecting in-memory file system that can "crash" after any operation.
+#ifndef BACKENDS_FILE_FILE_SYSTEM_H_
+#define BACKENDS_FILE_FILE_SYSTEM_H_
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "util/result.h"
+
+namespace kv::file {
+
+// A file open for reading at offsets and appending at the end.
+class File {
+ public:
+  virtual ~File() = default;
+  // Appends all of `data`, or fails.
+  virtual util::Status Append(std::span<const uint8_t> data) = 0;
+  // Makes everything appended so far durable.
+  virtual util::Status Sync() = 0;
+  // Reads exactly out.size() bytes at `offset`, or fails.
+  virtual util::Status ReadAt(uint64_t offset, std::span<uint8_t> out) = 0;
+  virtual util::Result<uint64_t> Size() = 0;
+  // Cuts the file to `size` bytes (size <= Size()).
+  virtual util::Status Truncate(uint64_t size) = 0;
+  // An identity that changes when another file is renamed over this one's path.
+  virtual util::Result<uint64_t> Id() = 0;
+};
+
+class FileSystem {
+ public:
+  virtual ~FileSystem() = default;
+
+  // Opens `path` for reading and appending; creates it (empty) when `create` and it is missing.
+  virtual util::Result<std::unique_ptr<File>> Open(const std::string& path, bool create) = 0;
+  // Creates `path` with `contents` only if it does not exist (kAccessDenied when it does).
+  virtual util::Status CreateExclusive(const std::string& path, std::span<const uint8_t> contents) = 0;
+  virtual util::Result<std::vector<uint8_t>> ReadAll(const std::string& path) = 0;
+  virtual util::Status Rename(const std::string& from, const std::string& to) = 0;
+  virtual util::Status Remove(const std::string& path) = 0;
+  virtual bool Exists(const std::string& path) = 0;
+  // The identity (File::Id) of the file now at `path`.
+  virtual util::Result<uint64_t> FileId(const std::string& path) = 0;
+  // Names (not paths) of the entries of `dir`.
+  virtual util::Result<std::vector<std::string>> List(const std::string& dir) = 0;
+  virtual util::Status CreateDir(const std::string& dir) = 0;
+  // Makes creations, renames and removals in `dir` durable.
+  virtual util::Status SyncDir(const std::string& dir) = 0;
+  // Seconds since the epoch of the last modification of `path`, and setting it to now.
+  virtual util::Result<int64_t> ModifiedTime(const std::string& path) = 0;
+  virtual util::Status Touch(const std::string& path) = 0;
+  virtual int64_t Now() = 0;
+};
+
+// The operating system's files (POSIX calls; wasi-libc in a component).
+FileSystem* PosixFileSystem();
+
+}  // namespace kv::file
+
+#endif  // BACKENDS_FILE_FILE_SYSTEM_H_

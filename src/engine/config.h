@@ -1,0 +1,27 @@
+// Store settings from environment variables (README.md, "Configuration"): the limits and the
+// bucket allow-list. A bad value is an error that names the variable, never a silent default.
+#ifndef ENGINE_CONFIG_H_
+#define ENGINE_CONFIG_H_
+
+#include <functional>
+
+#include "engine/store.h"
+#include "util/result.h"
+
+namespace kv {
+
+// Reads a variable: its value, or null when unset.
+using GetEnv = std::function<const char*(const char*)>;
+
+inline constexpr std::string_view kBucketsVariable = "KV_BUCKETS";
+
+// KV_MAX_KEY_BYTES, KV_MAX_VALUE_BYTES, KV_MAX_BATCH_KEYS, KV_MAX_BATCH_BYTES, KV_LIST_PAGE_KEYS,
+// KV_LIST_PAGE_BYTES (positive integers), and KV_BUCKETS (a comma-separated allow-list).
+util::Result<StoreOptions> StoreOptionsFromEnvironment(const GetEnv& getenv);
+
+// A positive integer setting, or kInvalidArgument naming it.
+util::Result<uint64_t> ParsePositive(std::string_view name, std::string_view text);
+
+}  // namespace kv
+
+#endif  // ENGINE_CONFIG_H_
