@@ -21,9 +21,12 @@ FUZZ    := $(BUILD)/fuzz
 FUZZ_SECONDS ?= 20
 FUSE    := $(NATIVE)/wasm-fuse
 FUSED   := $(BUILD)/kv_demo.fused.wasm
-PROVIDER ?= kv-memory
-# Every provider the conformance suite runs against.
-PROVIDERS := kv-memory
+PROVIDER ?= kv-file
+# Every provider the conformance suite runs against, and those that persist.
+PROVIDERS := kv-memory kv-file
+PERSISTENT := kv-file
+# Where kv-file keeps the demo's data (KV_FILE_DIR; listed in .gitignore).
+DATA    ?= $(CURDIR)/data
 
 .PHONY: all deps build native wasm fused transpiled run test test-native test-js conformance \
 	fuzz clean
@@ -58,7 +61,7 @@ $(COMPONENTS)/%.wasm: wasm ;
 
 run: build
 	@echo "== $(FUSED) ($(PROVIDER) fused into kv_demo), run with jco $$($(JCO) --version), node $$($(NODE) --version)"
-	@$(JCO) run $(FUSED)
+	@KV_FILE_DIR=$(DATA) $(JCO) run $(FUSED)
 	@echo "== metadata"
 	@$(JCO) metadata-show $(FUSED)
 
@@ -69,13 +72,22 @@ test-native: native
 
 # The conformance suite against every provider, by both clients: the C++ command fused with the
 # provider by wasm-fuse, and the JavaScript client driving the provider that jco transpiled.
+# Persistent providers also run the persistence case in two processes (write, then verify).
 conformance: native wasm transpiled
-	@mkdir -p $(BUILD)/conformance
+	@rm -rf $(BUILD)/conformance && mkdir -p $(BUILD)/conformance
 	@set -e; for p in $(PROVIDERS); do \
+	  export KV_FILE_DIR=$(CURDIR)/$(BUILD)/conformance/data-$$p; \
 	  $(FUSE) plug --plug $(COMPONENTS)/$$p.wasm $(COMPONENTS)/kv_conformance.wasm \
 	    -o $(BUILD)/conformance/$$p.wasm 2>/dev/null; \
 	  echo "== conformance of $$p: C++ client, fused"; \
 	  $(NODE) tools/conformance.mjs $(BUILD)/conformance/$$p.wasm; \
+	  if echo " $(PERSISTENT) " | grep -q " $$p "; then \
+	    echo "== persistence of $$p: written by one process, read by a new one"; \
+	    $(NODE) tools/conformance.mjs $(BUILD)/conformance/$$p.wasm --group persistence \
+	      --phase write --prefix persist/ | tail -1; \
+	    $(NODE) tools/conformance.mjs $(BUILD)/conformance/$$p.wasm --group persistence \
+	      --phase verify --prefix persist/; \
+	  fi; \
 	  echo "== conformance of $$p: JavaScript client, transpiled"; \
 	  $(NODE) tests/conformance/js_client.mjs $(JS)/$$p/$$p.js; \
 	done

@@ -5,49 +5,18 @@
 //   node tools/conformance.mjs FUSED.wasm [kv_conformance options...]
 //
 // Prints one line per case and `N passed, M failed, K skipped`; exits 1 when a case failed.
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { transpile } from '@bytecodealliance/jco';
-import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { prepareCommand, TRAP_EXIT } from './command.mjs';
 
-const TRAP_EXIT = 70;
 const [fusedPath, ...options] = process.argv.slice(2);
 if (!fusedPath) {
   console.error('usage: conformance.mjs FUSED.wasm [kv_conformance options...]');
   process.exit(2);
 }
 
-const work = mkdtempSync(join(tmpdir(), 'kv-conformance-'));
+const command = await prepareCommand(fusedPath);
 try {
-  const { files } = await transpile(await readFile(resolve(fusedPath)), {
-    name: 'component', quiet: true, noTypescript: true,
-  });
-  for (const [name, bytes] of Object.entries(files)) {
-    mkdirSync(dirname(join(work, name)), { recursive: true });
-    writeFileSync(join(work, name), bytes);
-  }
-  writeFileSync(join(work, 'package.json'), '{"type": "module"}');
-  // The transpiled code imports the preview2 shim: resolve it from the project's node_modules.
-  const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-  symlinkSync(join(root, 'node_modules'), join(work, 'node_modules'));
-  writeFileSync(join(work, 'run.mjs'), `
-const mod = await import('./component.js');
-try {
-  mod.run.run();
-} catch (e) {
-  if (e instanceof WebAssembly.RuntimeError) {
-    process.stderr.write('TRAP: ' + e.message + '\\n');
-    process.exit(${TRAP_EXIT});
-  }
-  process.exit(1);
-}
-`);
-  const run = (args) => spawnSync(process.execPath, [join(work, 'run.mjs'), ...args], {
-    encoding: 'utf8', maxBuffer: 64 << 20, timeout: 600_000,
-  });
+  const run = (args) => command.run(args);
 
   const listed = run([...options, '--list']);
   if (listed.status !== 0) {
@@ -86,5 +55,5 @@ try {
   console.log(`${counts.PASS} passed, ${counts.FAIL} failed, ${counts.SKIP} skipped`);
   process.exitCode = counts.FAIL === 0 ? 0 : 1;
 } finally {
-  rmSync(work, { recursive: true, force: true });
+  command.dispose();
 }

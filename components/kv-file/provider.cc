@@ -41,6 +41,10 @@ util::Result<std::unique_ptr<kv::Store>> MakeProviderStore() {
       return util::InvalidArgument("KV_FILE_SYNC=" + s + ": expected `always` or `never`");
     }
   }
+  if (const char* stale = Env(std::string(kv::file::kLockStaleVariable).c_str())) {
+    ASSIGN_OR_RETURN(uint64_t seconds, kv::ParsePositive(kv::file::kLockStaleVariable, stale));
+    file.lock_stale_seconds = static_cast<int64_t>(seconds);
+  }
   ASSIGN_OR_RETURN(auto backend, kv::file::FileStore::Open(kv::file::PosixFileSystem(), file));
   return std::make_unique<kv::Store>(std::move(backend), std::move(options));
 }

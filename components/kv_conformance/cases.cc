@@ -1,6 +1,8 @@
 // The conformance cases: product.md's contract decisions, as a consumer can observe them through
 // wasi:keyvalue@0.2.0-draft. Each case works in buckets of its own (`<prefix><case>...`).
 #include <algorithm>
+#include <cstdio>
+#include <ctime>
 #include <functional>
 #include <map>
 #include <optional>
@@ -414,7 +416,91 @@ Outcome OversizeValue(const Options& o) {
   return Outcome::Pass();
 }
 
+// ---- persistence, across two processes ----
+
+Outcome PersistAcrossProcesses(const Options& o) {
+  if (o.phase.empty()) {
+    return Outcome::Skip("needs two processes: run with --phase write, then --phase verify");
+  }
+  const Bytes binary = {0, 255, 1, 0, 7};
+  if (o.phase == "write") {
+    KV_TRY(auto b, ImportedBucket::Open(Bucket(o, "persist")));
+    for (int i = 0; i < 100; ++i) KV_OK(b.Set("key-" + std::to_string(i), Text("value " + std::to_string(i))));
+    KV_OK(b.Set("binary", binary));
+    KV_OK(b.Set("gone", AsBytes("x")));
+    KV_OK(b.Delete("gone"));
+    KV_TRY(uint64_t n, b.Increment("counter", 3));
+    (void)n;
+    const kv::KeyValueView pairs[] = {{"batch-a", AsBytes("A")}, {"batch-b", AsBytes("B")}};
+    KV_OK(b.SetMany(pairs));
+    return Outcome::Pass();
+  }
+  if (o.phase != "verify") return Outcome::Skip("phase `" + o.phase + "` has no persistence step");
+  KV_TRY(auto b, ImportedBucket::Open(Bucket(o, "persist")));
+  for (int i = 0; i < 100; ++i) {
+    KV_TRY(auto v, b.Get("key-" + std::to_string(i)));
+    KV_EXPECT(v && *v == Text("value " + std::to_string(i)), "key-" + std::to_string(i) + " reads " + Show(v));
+  }
+  KV_TRY(auto bin, b.Get("binary"));
+  KV_EXPECT(bin && *bin == binary, "the binary value reads " + Show(bin));
+  KV_TRY(bool gone, b.Exists("gone"));
+  KV_EXPECT(!gone, "a deleted key came back");
+  KV_TRY(auto counter, b.Get("counter"));
+  KV_EXPECT(counter && *counter == Text("3"), "the counter reads " + Show(counter));
+  KV_TRY(auto a, b.Get("batch-a"));
+  KV_EXPECT(a && *a == Text("A"), "batch-a reads " + Show(a));
+  return Outcome::Pass();
+}
+
 }  // namespace
+
+int RunWriter(const Options& o) {
+  auto b = ImportedBucket::Open(Bucket(o, "kill"));
+  if (!b.ok()) {
+    std::printf("ERROR %s\n", b.status().ToString().c_str());
+    return 1;
+  }
+  // Keys `w/<run>/<n>`: several writers, one after another, share the bucket.
+  timespec ts{};
+  clock_gettime(CLOCK_REALTIME, &ts);
+  std::string run = std::to_string(ts.tv_sec) + "." + std::to_string(ts.tv_nsec);
+  for (int n = 0; n < 10000000; ++n) {
+    std::string id = run + "/" + std::to_string(n);
+    util::Status s = b->Set("w/" + id, Text("value " + std::to_string(n)));
+    if (!s.ok()) {
+      std::printf("ERROR %s\n", s.ToString().c_str());
+      return 1;
+    }
+    std::printf("ACK %s\n", id.c_str());
+    std::fflush(stdout);
+  }
+  return 0;
+}
+
+int RunReader(const Options& o) {
+  auto b = ImportedBucket::Open(Bucket(o, "kill"));
+  if (!b.ok()) {
+    std::printf("ERROR %s\n", b.status().ToString().c_str());
+    return 1;
+  }
+  std::optional<uint64_t> cursor;
+  do {
+    auto page = b->ListKeys(cursor);
+    if (!page.ok()) {
+      std::printf("ERROR %s\n", page.status().ToString().c_str());
+      return 1;
+    }
+    for (const std::string& key : page->keys) {
+      auto v = b->Get(key);
+      std::string id = key.substr(2);
+      std::string n = id.substr(id.rfind('/') + 1);
+      bool good = v.ok() && *v && **v == Text("value " + n);
+      std::printf("%s %s\n", good ? "HAVE" : "BAD", id.c_str());
+    }
+    cursor = page->cursor;
+  } while (cursor);
+  return 0;
+}
 
 const std::vector<Case>& AllCases() {
   static const std::vector<Case> cases = {
@@ -460,6 +546,7 @@ const std::vector<Case>& AllCases() {
       {"batch", "batch-of-10000-keys", TenThousandKeyBatch},
       {"limits", "oversize-key", OversizeKey},
       {"limits", "oversize-value", OversizeValue},
+      {"persistence", "data-survives-a-new-process", PersistAcrossProcesses},
   };
   return cases;
 }

@@ -26,7 +26,14 @@ struct Options {
   uint32_t page_keys = 1000;      // the provider's list-keys page size in keys
   uint32_t max_key_bytes = 65536;
   uint32_t max_value_bytes = 16 * 1024 * 1024;
+  // For providers that persist: `write` in one process, then `verify` in a new one.
+  std::string phase;
 };
+
+// Phases that are not cases: `writer` sets key after key, printing `ACK <n>` once each set has
+// returned ok, until it is killed; `reader` prints `HAVE <n>` for every key the writers left.
+int RunWriter(const Options& options);
+int RunReader(const Options& options);
 
 using CaseFn = Outcome (*)(const Options&);
 

@@ -9,6 +9,8 @@
 //   --start-after C    skip the cases up to and including C (to resume after a trap)
 //   --page-keys N      the provider's list-keys page size in keys (default 1000)
 //   --max-key-bytes N, --max-value-bytes N   the provider's limits (defaults: the engine's)
+//   --phase P          write | verify: the persistence case's two processes;
+//                      writer | reader: the kill -9 test's writer and reader (see harness.h)
 //   --list             print the case names and exit
 #include <charconv>
 #include <cstdio>
@@ -67,12 +69,14 @@ int main(int argc, char** argv) {
     auto value = [&]() -> const char* { return i + 1 < argc ? argv[++i] : nullptr; };
     if (arg == "--list") {
       list = true;
-    } else if (arg == "--group" || arg == "--prefix" || arg == "--start-after") {
+    } else if (arg == "--group" || arg == "--prefix" || arg == "--start-after" ||
+               arg == "--phase") {
       const char* v = value();
       if (v == nullptr) return Usage("an option is missing its value");
       if (arg == "--group") SplitInto(v, groups);
       if (arg == "--prefix") options.prefix = v;
       if (arg == "--start-after") start_after = v;
+      if (arg == "--phase") options.phase = v;
     } else if (arg == "--page-keys" || arg == "--max-key-bytes" || arg == "--max-value-bytes") {
       const char* v = value();
       uint32_t n = 0;
@@ -85,6 +89,8 @@ int main(int argc, char** argv) {
     }
   }
   if (options.prefix.empty()) options.prefix = DefaultPrefix();
+  if (options.phase == "writer") return conformance::RunWriter(options);
+  if (options.phase == "reader") return conformance::RunReader(options);
 
   int passed = 0, failed = 0, skipped = 0;
   bool started = start_after.empty();

@@ -36,6 +36,7 @@ struct FileStoreOptions {
 // The environment variables a provider reads these from.
 inline constexpr std::string_view kDirVariable = "KV_FILE_DIR";
 inline constexpr std::string_view kSyncVariable = "KV_FILE_SYNC";
+inline constexpr std::string_view kLockStaleVariable = "KV_FILE_LOCK_STALE_SECONDS";
 
 class FileBucket;
 
