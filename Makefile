@@ -29,7 +29,7 @@ PERSISTENT := kv-file
 DATA    ?= $(CURDIR)/data
 
 .PHONY: all deps build native wasm fused transpiled run test test-native test-js conformance \
-	fuzz clean
+	fuzz bench clean
 
 all: build run
 
@@ -94,6 +94,11 @@ conformance: native wasm transpiled
 
 test-js: native wasm fused transpiled
 	@$(NODE) --test tests/
+
+# Benchmarks: measured, never asserted.
+bench: native
+	@echo "== file store: open of one million keys"
+	@$(NATIVE)/file_store_open_bench $(BUILD)/bench-file-store 1000000
 
 # The component reader under libFuzzer with ASan and UBSan, seeded with real components:
 # FUZZ_SECONDS (default 20, the smoke run of make test) of fuzzing.
