@@ -3,6 +3,7 @@
 # make test   runs every test
 # See README.md for the other targets.
 
+SHELL := /bin/bash
 MAKEFLAGS += --no-print-directory
 .SECONDEXPANSION:
 
@@ -39,13 +40,16 @@ deps:
 build: native wasm fused
 
 native: deps
-	@[ -f $(NATIVE)/CMakeCache.txt ] || cmake -S . -B $(NATIVE) -DKV_WERROR=$(WERROR) >/dev/null
-	@cmake --build $(NATIVE) -j $(JOBS)
+	@[ -f $(NATIVE)/CMakeCache.txt ] || cmake -S . -B $(NATIVE) -DKV_WERROR=$(WERROR) \
+	  -DCMAKE_RULE_MESSAGES=OFF >/dev/null
+	@cmake --build $(NATIVE) -j $(JOBS) | { grep -v '^\[...%\] Built target' || true; }; \
+	  exit $${PIPESTATUS[0]}
 
 wasm: deps
 	@[ -f $(WASM)/CMakeCache.txt ] || cmake -S . -B $(WASM) -DKV_WERROR=$(WERROR) \
-	  -DCMAKE_TOOLCHAIN_FILE=$(CURDIR)/cmake/wasm32-wasi.cmake >/dev/null
-	@cmake --build $(WASM) -j $(JOBS)
+	  -DCMAKE_RULE_MESSAGES=OFF -DCMAKE_TOOLCHAIN_FILE=$(CURDIR)/cmake/wasm32-wasi.cmake >/dev/null
+	@cmake --build $(WASM) -j $(JOBS) | { grep -v '^\[...%\] Built target' || true; }; \
+	  exit $${PIPESTATUS[0]}
 
 # The demo consumer with its provider fused in by our composer: a component that imports only WASI.
 fused: native wasm
