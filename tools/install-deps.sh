@@ -18,6 +18,9 @@ declare -A wanted=(
   [g++]=/usr/bin/g++
   [libgtest-dev]=/usr/include/gtest/gtest.h
   [wabt]=/usr/bin/wasm-objdump
+  [libbenchmark-dev]=/usr/include/benchmark/benchmark.h
+  [libsqlite3-dev]=/usr/include/sqlite3.h
+  [gnuplot-nox]=/usr/bin/gnuplot
 )
 missing=()
 for package in "${!wanted[@]}"; do

@@ -27,9 +27,9 @@ export async function importTranspiled(name) {
 export const fuse = join(build, 'native', 'wasm-fuse');
 export const fused = join(build, 'kv_demo.fused.wasm');
 
-// Runs a command component with the pinned jco, in its own process.
+// Runs a command component with the project's runner (tools/run.mjs), in its own process.
 export function runComponent(path, { env = {}, args = [] } = {}) {
-  return spawnSync(join(root, 'node_modules', '.bin', 'jco'), ['run', path, ...args], {
+  return spawnSync(process.execPath, [join(root, 'tools', 'run.mjs'), path, ...args], {
     encoding: 'utf8',
     env: { ...process.env, ...env },
     timeout: 120_000,

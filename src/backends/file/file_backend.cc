@@ -232,9 +232,15 @@ util::Status FileBucket::RepairTail(uint64_t valid_end, uint64_t file_size) {
     // nothing is thrown away on a judgement call.
     std::vector<uint8_t> torn(file_size - valid_end);
     RETURN_IF_ERROR(Fail(file_->ReadAt(valid_end, torn)));
-    util::Status saved =
-        fs->CreateExclusive(path_ + ".torn-" + std::to_string(valid_end), torn);
+    std::string side = path_ + ".torn-" + std::to_string(valid_end);
+    util::Status saved = fs->CreateExclusive(side, torn);
     if (!saved.ok() && saved.code() != util::Code::kAccessDenied) return Fail(std::move(saved));
+    if (saved.ok()) {  // durable before the log loses those bytes
+      auto kept = fs->Open(side, false);
+      if (!kept.ok()) return Fail(std::move(kept).take_status());
+      RETURN_IF_ERROR(Fail((*kept)->Sync()));
+      RETURN_IF_ERROR(Fail(fs->SyncDir(store_->options().dir)));
+    }
     RETURN_IF_ERROR(Fail(file_->Truncate(valid_end)));
   }
   if (valid_end == 0) {  // the header itself never made it to disk

@@ -96,8 +96,7 @@ class Posix final : public FileSystem {
       return Errno("creating", path);
     }
     PosixFile file(fd, path);
-    RETURN_IF_ERROR(file.Append(contents));
-    return file.Sync();
+    return file.Append(contents);
   }
 
   util::Result<std::vector<uint8_t>> ReadAll(const std::string& path) override {

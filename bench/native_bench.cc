@@ -1,0 +1,114 @@
+// The engine natively, per backend, next to SQLite on the same workload and durability:
+//   file store, sync per write   vs  SQLite WAL, synchronous=FULL
+//   file store, no sync          vs  SQLite WAL, synchronous=OFF
+// Single sets of 16-byte values (each its own transaction), then gets. Google Benchmark.
+//
+//   build/native/native_bench --benchmark_format=json
+#include <benchmark/benchmark.h>
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "backends/file/file_backend.h"
+#include "backends/memory_backend.h"
+#include "engine/store.h"
+
+namespace {
+
+const std::string kValue(16, 'v');
+std::string Dir(const char* name) { return "build/bench-native/" + std::string(name); }
+std::string Key(int64_t i) { return "key:" + std::to_string(i); }
+
+std::unique_ptr<kv::Store> FileStore(const char* name, kv::file::SyncPolicy sync) {
+  std::filesystem::remove_all(Dir(name));
+  std::filesystem::create_directories("build/bench-native");
+  kv::file::FileStoreOptions o;
+  o.dir = Dir(name);
+  o.sync = sync;
+  auto backend = kv::file::FileStore::Open(kv::file::PosixFileSystem(), o);
+  return std::make_unique<kv::Store>(std::move(backend).value(), kv::StoreOptions{});
+}
+
+void RunSets(benchmark::State& state, kv::Store& store) {
+  kv::Bucket b = *store.Open("bench");
+  int64_t i = 0;
+  for (auto _ : state) {
+    if (!b.Set(Key(i++ % 100000), kv::AsBytes(kValue)).ok()) state.SkipWithError("set failed");
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+void RunGets(benchmark::State& state, kv::Store& store) {
+  kv::Bucket b = *store.Open("bench");
+  for (int64_t i = 0; i < 10000; ++i) (void)b.Set(Key(i), kv::AsBytes(kValue));
+  int64_t i = 0;
+  for (auto _ : state) {
+    auto v = b.Get(Key(i++ % 10000));
+    benchmark::DoNotOptimize(v);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+
+void BM_MemorySet(benchmark::State& state) {
+  kv::Store store(std::make_unique<kv::MemoryStore>(), {});
+  RunSets(state, store);
+}
+void BM_MemoryGet(benchmark::State& state) {
+  kv::Store store(std::make_unique<kv::MemoryStore>(), {});
+  RunGets(state, store);
+}
+void BM_FileSetSync(benchmark::State& state) {
+  auto store = FileStore("file-sync", kv::file::SyncPolicy::kAlways);
+  RunSets(state, *store);
+}
+void BM_FileSetNoSync(benchmark::State& state) {
+  auto store = FileStore("file-nosync", kv::file::SyncPolicy::kNever);
+  RunSets(state, *store);
+}
+void BM_FileGet(benchmark::State& state) {
+  auto store = FileStore("file-get", kv::file::SyncPolicy::kNever);
+  RunGets(state, *store);
+}
+
+// SQLite: one table (bucket, key) -> value, the layout Spin's SQLite store uses.
+void SqliteSets(benchmark::State& state, const char* synchronous) {
+  std::filesystem::create_directories("build/bench-native");
+  std::string path = Dir("sqlite.db");
+  std::filesystem::remove(path);
+  std::filesystem::remove(path + "-wal");
+  std::filesystem::remove(path + "-shm");
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  sqlite3_exec(db, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr);
+  sqlite3_exec(db, (std::string("PRAGMA synchronous=") + synchronous).c_str(), nullptr, nullptr, nullptr);
+  sqlite3_exec(db, "CREATE TABLE kv (bucket TEXT, key TEXT, value BLOB, PRIMARY KEY (bucket, key))",
+               nullptr, nullptr, nullptr);
+  sqlite3_stmt* put = nullptr;
+  sqlite3_prepare_v2(db, "INSERT OR REPLACE INTO kv VALUES ('bench', ?, ?)", -1, &put, nullptr);
+  int64_t i = 0;
+  for (auto _ : state) {
+    std::string key = Key(i++ % 100000);
+    sqlite3_bind_text(put, 1, key.data(), static_cast<int>(key.size()), SQLITE_TRANSIENT);
+    sqlite3_bind_blob(put, 2, kValue.data(), static_cast<int>(kValue.size()), SQLITE_STATIC);
+    if (sqlite3_step(put) != SQLITE_DONE) state.SkipWithError("sqlite insert failed");
+    sqlite3_reset(put);
+  }
+  sqlite3_finalize(put);
+  sqlite3_close(db);
+  state.SetItemsProcessed(state.iterations());
+}
+void BM_SqliteSetFull(benchmark::State& state) { SqliteSets(state, "FULL"); }
+void BM_SqliteSetOff(benchmark::State& state) { SqliteSets(state, "OFF"); }
+
+}  // namespace
+
+BENCHMARK(BM_MemorySet);
+BENCHMARK(BM_MemoryGet);
+BENCHMARK(BM_FileSetSync)->MinTime(2);
+BENCHMARK(BM_SqliteSetFull)->MinTime(2);
+BENCHMARK(BM_FileSetNoSync);
+BENCHMARK(BM_SqliteSetOff);
+BENCHMARK(BM_FileGet);
+BENCHMARK_MAIN();
