@@ -100,9 +100,8 @@ test-js: native wasm fused transpiled
 	@$(NODE) --test tests/
 
 # Benchmarks: measured, never asserted.
-bench: native
-	@echo "== file store: open of one million keys"
-	@$(NATIVE)/file_store_open_bench $(BUILD)/bench-file-store 1000000
+bench: native wasm
+	@$(NODE) bench/run.mjs
 
 # The component reader under libFuzzer with ASan and UBSan, seeded with real components:
 # FUZZ_SECONDS (default 20, the smoke run of make test) of fuzzing.
