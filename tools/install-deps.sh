@@ -21,6 +21,8 @@ declare -A wanted=(
   [libbenchmark-dev]=/usr/include/benchmark/benchmark.h
   [libsqlite3-dev]=/usr/include/sqlite3.h
   [gnuplot-nox]=/usr/bin/gnuplot
+  [redis-server]=/usr/bin/redis-server
+  [redis-tools]=/usr/bin/redis-cli
 )
 missing=()
 for package in "${!wanted[@]}"; do

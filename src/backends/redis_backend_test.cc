@@ -1,0 +1,278 @@
+// The Redis backend against a real redis-server, started on a loopback port for these tests and
+// stopped afterwards.
+#include "backends/redis_backend.h"
+
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <map>
+#include <random>
+#include <thread>
+
+#include "engine/store.h"
+
+namespace kv {
+namespace {
+
+class RedisServer {
+ public:
+  // In the child: the server's log is not the test's output.
+  static void Quiet() {
+    if (!std::freopen("/dev/null", "w", stdout) || !std::freopen("/dev/null", "w", stderr)) ::_exit(126);
+  }
+  // Starts redis-server on a free port; returns false when it cannot.
+  bool Start() {
+    std::mt19937 rng(static_cast<unsigned>(::getpid()) * 7919u);
+    for (int attempt = 0; attempt < 20; ++attempt) {
+      port_ = static_cast<uint16_t>(20000 + rng() % 20000);
+      pid_ = ::fork();
+      if (pid_ == 0) {
+        Quiet();
+        std::string port = std::to_string(port_);
+        ::execlp("redis-server", "redis-server", "--port", port.c_str(), "--bind", "127.0.0.1",
+                 "--save", "", "--appendonly", "no", "--loglevel", "warning", nullptr);
+        ::_exit(127);
+      }
+      for (int i = 0; i < 100; ++i) {
+        if (Ping()) return true;
+        int status;
+        if (::waitpid(pid_, &status, WNOHANG) == pid_) break;  // port taken: try another
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      }
+      Stop();
+    }
+    return false;
+  }
+  void Stop() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+      pid_ = -1;
+    }
+  }
+  ~RedisServer() { Stop(); }
+  uint16_t port() const { return port_; }
+  redis::Config config() const {
+    redis::Config c;
+    c.port = port_;
+    c.connect_timeout_ms = 500;
+    c.io_timeout_ms = 1000;
+    return c;
+  }
+  bool Ping() {
+    redis::Client c(redis::PosixConnector(), config());
+    auto r = c.Run({"PING"});
+    return r.ok() && r->text == "PONG";
+  }
+  // Runs redis-cli against the server, as a person would; returns its output.
+  std::string Cli(const std::string& args) {
+    std::string cmd = "redis-cli -p " + std::to_string(port_) + " " + args;
+    std::string out;
+    if (FILE* p = ::popen(cmd.c_str(), "r")) {
+      char buf[256];
+      while (size_t n = std::fread(buf, 1, sizeof buf, p)) out.append(buf, n);
+      ::pclose(p);
+    }
+    while (!out.empty() && out.back() == '\n') out.pop_back();
+    return out;
+  }
+
+ private:
+  uint16_t port_ = 0;
+  pid_t pid_ = -1;
+};
+
+class RedisBackendTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!server_.Start()) GTEST_SKIP() << "redis-server could not be started (is it installed?)";
+  }
+  Store MakeStore() {
+    return Store(std::make_unique<RedisStore>(
+                     std::make_unique<redis::Client>(redis::PosixConnector(), server_.config())),
+                 StoreOptions{});
+  }
+  static std::string Str(const util::Result<std::optional<Bytes>>& v) {
+    if (!v.ok()) return "<error " + v.status().ToString() + ">";
+    return *v ? std::string((*v)->begin(), (*v)->end()) : std::string("<none>");
+  }
+  RedisServer server_;
+};
+
+TEST_F(RedisBackendTest, StoreOperations) {
+  Store store = MakeStore();
+  Bucket b = *store.Open("ops");
+  EXPECT_EQ(Str(b.Get("k")), "<none>");
+  ASSERT_TRUE(b.Set("k", AsBytes(std::string("v\0w", 3))).ok());
+  EXPECT_EQ(Str(b.Get("k")), std::string("v\0w", 3));
+  EXPECT_TRUE(*b.Exists("k"));
+  ASSERT_TRUE(b.Set("", {}).ok());
+  EXPECT_EQ(Str(b.Get("")), "");
+  ASSERT_TRUE(b.Delete("k").ok());
+  ASSERT_TRUE(b.Delete("never").ok());
+  EXPECT_FALSE(*b.Exists("k"));
+  const KeyValueView pairs[] = {{"a", AsBytes("1")}, {"b", AsBytes("2")}};
+  ASSERT_TRUE(b.SetMany(pairs).ok());
+  const std::string_view keys[] = {"b", "zz", "a"};
+  auto many = b.GetMany(keys);
+  ASSERT_TRUE(many.ok());
+  EXPECT_EQ((*many)[0], Bytes{'2'});
+  EXPECT_FALSE((*many)[1].has_value());
+  ASSERT_TRUE(b.DeleteMany(keys).ok());
+  EXPECT_FALSE(*b.Exists("a"));
+}
+
+TEST_F(RedisBackendTest, BucketsAreIsolatedWhateverTheirNames) {
+  Store store = MakeStore();
+  const std::vector<std::string> names = {"", "a", "a*", "a?", "a[", "a:b", "ab", "../x", "*"};
+  for (const auto& n : names) ASSERT_TRUE((*store.Open(n)).Set("k", AsBytes(n)).ok());
+  for (const auto& n : names) {
+    Bucket b = *store.Open(n);
+    EXPECT_EQ(Str(b.Get("k")), n);
+    auto page = b.ListKeys(std::nullopt);
+    ASSERT_TRUE(page.ok());
+    EXPECT_EQ(page->keys, std::vector<std::string>{"k"}) << n;
+  }
+}
+
+TEST_F(RedisBackendTest, AWalkSeesEveryKey) {
+  Store store = MakeStore();
+  Bucket b = *store.Open("walk");
+  std::vector<std::string> keys;
+  for (int i = 0; i < 3000; ++i) keys.push_back("key" + std::to_string(i));
+  std::vector<KeyValueView> pairs;
+  for (auto& k : keys) pairs.push_back({k, AsBytes("v")});
+  ASSERT_TRUE(b.SetMany(pairs).ok());
+  std::map<std::string, int> seen;
+  std::optional<uint64_t> cursor;
+  do {
+    auto page = b.ListKeys(cursor);
+    ASSERT_TRUE(page.ok());
+    EXPECT_LE(page->keys.size(), 1000u);
+    for (auto& k : page->keys) ++seen[k];
+    cursor = page->cursor;
+  } while (cursor);
+  EXPECT_EQ(seen.size(), 3000u);
+}
+
+TEST_F(RedisBackendTest, CountersAreDecimalAndCheckedOnTheServer) {
+  Store store = MakeStore();
+  Bucket b = *store.Open("count");
+  EXPECT_EQ(*b.Increment("n", 5), 5u);
+  EXPECT_EQ(*b.Increment("n", 10), 15u);
+  EXPECT_EQ(Str(b.Get("n")), "15");
+  ASSERT_TRUE(b.Set("text", AsBytes("hello")).ok());
+  EXPECT_FALSE(b.Increment("text", 1).ok());
+  EXPECT_EQ(Str(b.Get("text")), "hello");
+  ASSERT_TRUE(b.Set("neg", AsBytes("-5")).ok());
+  EXPECT_FALSE(b.Increment("neg", 1).ok());
+  EXPECT_EQ(Str(b.Get("neg")), "-5");
+  ASSERT_TRUE(b.Set("big", AsBytes("9223372036854775807")).ok());
+  auto over = b.Increment("big", 1);
+  ASSERT_FALSE(over.ok());
+  EXPECT_NE(over.status().message().find("overflow"), std::string::npos);
+  EXPECT_EQ(Str(b.Get("big")), "9223372036854775807");
+  auto huge = b.Increment("n", UINT64_MAX);
+  ASSERT_FALSE(huge.ok());
+  EXPECT_NE(huge.status().message().find("signed 64-bit"), std::string::npos);
+  EXPECT_EQ(Str(b.Get("n")), "15");
+}
+
+TEST_F(RedisBackendTest, RedisCliReadsAndWritesTheSameData) {
+  Store store = MakeStore();
+  Bucket b = *store.Open("shared");
+  ASSERT_TRUE(b.Set("greeting", AsBytes("hello")).ok());
+  EXPECT_EQ(server_.Cli("HGET wasi-kv:shared greeting"), "hello");
+  server_.Cli("HSET wasi-kv:shared from-cli 42");
+  EXPECT_EQ(Str(b.Get("from-cli")), "42");
+  server_.Cli("HINCRBY wasi-kv:shared from-cli 8");
+  EXPECT_EQ(*b.Increment("from-cli", 1), 51u);
+}
+
+TEST_F(RedisBackendTest, ServerDownGivesErrorsThenReconnects) {
+  Store store = MakeStore();
+  Bucket b = *store.Open("faults");
+  ASSERT_TRUE(b.Set("k", AsBytes("v")).ok());
+  server_.Stop();
+  util::Status down = b.Set("k", AsBytes("w"));
+  ASSERT_FALSE(down.ok());
+  EXPECT_NE(down.message().find("redis 127.0.0.1:"), std::string::npos) << down.message();
+  auto refused = b.Get("k");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("refused"), std::string::npos)
+      << refused.status().message();
+  // A new server on the same port: the bucket reconnects by itself.
+  uint16_t port = server_.port();
+  pid_t pid = ::fork();
+  if (pid == 0) {
+    RedisServer::Quiet();
+    std::string p = std::to_string(port);
+    ::execlp("redis-server", "redis-server", "--port", p.c_str(), "--bind", "127.0.0.1", "--save",
+             "", "--appendonly", "no", "--loglevel", "warning", nullptr);
+    ::_exit(127);
+  }
+  bool back = false;
+  for (int i = 0; i < 100 && !back; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    back = b.Set("k", AsBytes("again")).ok();
+  }
+  EXPECT_TRUE(back);
+  EXPECT_EQ(Str(b.Get("k")), "again");
+  ::kill(pid, SIGKILL);
+  ::waitpid(pid, nullptr, 0);
+}
+
+TEST(RedisConfigTest, OpenOfAnAbsentServerIsAClearError) {
+  redis::Config c;
+  c.port = 1;  // nothing listens on port 1
+  c.connect_timeout_ms = 300;
+  Store store(std::make_unique<RedisStore>(std::make_unique<redis::Client>(redis::PosixConnector(), c)),
+              StoreOptions{});
+  auto b = store.Open("");
+  ASSERT_FALSE(b.ok());
+  EXPECT_NE(b.status().message().find("redis 127.0.0.1:1"), std::string::npos) << b.status().message();
+}
+
+TEST(RedisConfigTest, Urls) {
+  auto c = redis::ParseUrl("redis://alice:s3cret@db.example:6380/2");
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  EXPECT_EQ(c->user, "alice");
+  EXPECT_EQ(c->password, "s3cret");
+  EXPECT_EQ(c->host, "db.example");
+  EXPECT_EQ(c->port, 6380);
+  EXPECT_EQ(c->db, 2u);
+  auto d = redis::ParseUrl("redis://127.0.0.1");
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(d->port, 6379);
+  auto p = redis::ParseUrl("redis://:pw@h:1/");
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(p->password, "pw");
+  for (const char* bad : {"http://h", "redis://", "redis://h:0", "redis://h:99999", "redis://h/x",
+                          "redis://user@h"}) {
+    auto r = redis::ParseUrl(bad);
+    EXPECT_FALSE(r.ok()) << bad;
+    if (!r.ok()) {
+      EXPECT_NE(r.status().message().find("KV_REDIS_URL"), std::string::npos);
+    }
+  }
+}
+
+TEST_F(RedisBackendTest, TwoClientsIncrementingOneCounterCountExactly) {
+  auto run = [this](int n) {
+    Store store = MakeStore();
+    Bucket b = *store.Open("race");
+    for (int i = 0; i < n; ++i) ASSERT_TRUE(b.Increment("n", 1).ok());
+  };
+  std::thread a(run, 2000), c(run, 2000);
+  a.join();
+  c.join();
+  Store store = MakeStore();
+  EXPECT_EQ(Str((*store.Open("race")).Get("n")), "4000");
+}
+
+}  // namespace
+}  // namespace kv
