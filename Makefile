@@ -103,12 +103,12 @@ test-js: native wasm fused transpiled
 bench: native wasm
 	@$(NODE) bench/run.mjs
 
-# The component reader under libFuzzer with ASan and UBSan, seeded with real components:
-# FUZZ_SECONDS (default 20, the smoke run of make test) of fuzzing.
+# The component reader and the RESP parser under libFuzzer with ASan and UBSan, the reader seeded
+# with real components: FUZZ_SECONDS (default 20, the smoke run of make test) each.
 fuzz: deps wasm
 	@[ -f $(FUZZ)/CMakeCache.txt ] || CXX=clang++-19 cmake -S . -B $(FUZZ) -DKV_FUZZ=ON \
 	  -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-	@cmake --build $(FUZZ) -j $(JOBS) --target component_reader_fuzzer
+	@cmake --build $(FUZZ) -j $(JOBS) --target component_reader_fuzzer resp_parser_fuzzer
 	@mkdir -p $(FUZZ)/corpus
 	@cp -n ../shared/corpus/components/*.wasm $(COMPONENTS)/*.wasm $(FUZZ)/corpus/ 2>/dev/null || true
 	@echo "== fuzzing the component reader for $(FUZZ_SECONDS) s"
@@ -116,6 +116,13 @@ fuzz: deps wasm
 	  -print_final_stats=1 $(FUZZ)/corpus 2>$(FUZZ)/last-run.log \
 	  || { tail -40 $(FUZZ)/last-run.log; exit 1; }
 	@grep -E "^stat::number_of_executed_units|^stat::new_units_added" $(FUZZ)/last-run.log
+	@echo "== fuzzing the RESP parser for $(FUZZ_SECONDS) s"
+	@mkdir -p $(FUZZ)/resp-corpus
+	@printf '+OK\r\n' > $(FUZZ)/resp-corpus/simple
+	@printf '\x05*2\r\n$$1\r\n0\r\n*2\r\n$$1\r\na\r\n:7\r\n' > $(FUZZ)/resp-corpus/scan
+	@$(FUZZ)/resp_parser_fuzzer -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	  $(FUZZ)/resp-corpus 2>$(FUZZ)/last-resp-run.log || { tail -40 $(FUZZ)/last-resp-run.log; exit 1; }
+	@grep -E "^stat::number_of_executed_units" $(FUZZ)/last-resp-run.log
 
 clean:
 	rm -rf $(BUILD)
