@@ -69,3 +69,13 @@ kv_component(kv_bench consumer reactor
   src/bindings/keyvalue_imports.cc
   src/bindings/cli_run.cc
   src/abi/guest.cc)
+
+# kv-redis imports its WASI interfaces itself: no adapter.
+kv_component(kv-redis redis-provider none
+  components/kv-redis/provider.cc
+  src/bindings/keyvalue_exports.cc
+  src/bindings/wasi_environment.cc
+  src/redis/wasi_transport.cc
+  src/abi/guest.cc
+  src/abi/no_stdio.cc)
+target_link_libraries(kv-redis-core PRIVATE kv_redis)

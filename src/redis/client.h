@@ -53,6 +53,8 @@ class Connector {
 
 // POSIX sockets (natively).
 Connector* PosixConnector();
+// wasi:sockets (in a component).
+Connector* WasiConnector();
 
 using Command = std::vector<std::string_view>;
 
