@@ -24,12 +24,13 @@ FUSE    := $(NATIVE)/wasm-fuse
 FUSED   := $(BUILD)/kv_demo.fused.wasm
 PROVIDER ?= kv-file
 # Every provider the conformance suite runs against, and those that persist.
-PROVIDERS := kv-memory kv-file
-PERSISTENT := kv-file
+PROVIDERS := kv-memory kv-file kv-redis
+PERSISTENT := kv-file kv-redis
 # Where kv-file keeps the demo's data (KV_FILE_DIR; listed in .gitignore).
 DATA    ?= $(CURDIR)/data
 
 .PHONY: all deps build native wasm fused transpiled run test test-native test-js conformance \
+	conformance-run \
 	fuzz bench clean
 
 all: build run
@@ -77,8 +78,12 @@ test-native: native
 # The conformance suite against every provider, by both clients: the C++ command fused with the
 # provider by wasm-fuse, and the JavaScript client driving the provider that jco transpiled.
 # Persistent providers also run the persistence case in two processes (write, then verify).
+# kv-redis runs against a redis-server of the suite's own (tools/with-redis.sh).
 conformance: native wasm transpiled
 	@rm -rf $(BUILD)/conformance && mkdir -p $(BUILD)/conformance
+	@tools/with-redis.sh $(MAKE) conformance-run
+
+conformance-run:
 	@set -e; for p in $(PROVIDERS); do \
 	  export KV_FILE_DIR=$(CURDIR)/$(BUILD)/conformance/data-$$p; \
 	  $(FUSE) plug --plug $(COMPONENTS)/$$p.wasm $(COMPONENTS)/kv_conformance.wasm \
@@ -97,7 +102,7 @@ conformance: native wasm transpiled
 	done
 
 test-js: native wasm fused transpiled
-	@$(NODE) --test tests/
+	@tools/with-redis.sh $(NODE) --test tests/
 
 # Benchmarks: measured, never asserted.
 bench: native wasm

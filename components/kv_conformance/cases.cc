@@ -502,6 +502,25 @@ int RunReader(const Options& o) {
   return 0;
 }
 
+int RunIncrementer(const Options& o) {
+  auto b = ImportedBucket::Open(Bucket(o, "count"));
+  if (!b.ok()) {
+    std::printf("ERROR %s\n", b.status().ToString().c_str());
+    return 1;
+  }
+  uint64_t last = 0;
+  for (uint32_t i = 0; i < o.times; ++i) {
+    auto v = b->Increment("counter", 1);
+    if (!v.ok()) {
+      std::printf("ERROR %s\n", v.status().ToString().c_str());
+      return 1;
+    }
+    last = *v;
+  }
+  std::printf("DONE %llu\n", static_cast<unsigned long long>(last));
+  return 0;
+}
+
 const std::vector<Case>& AllCases() {
   static const std::vector<Case> cases = {
       {"store", "open-default-bucket", OpenDefault},

@@ -28,12 +28,15 @@ struct Options {
   uint32_t max_value_bytes = 16 * 1024 * 1024;
   // For providers that persist: `write` in one process, then `verify` in a new one.
   std::string phase;
+  uint32_t times = 1000;  // increments of the `incrementer` phase
 };
 
 // Phases that are not cases: `writer` sets key after key, printing `ACK <n>` once each set has
 // returned ok, until it is killed; `reader` prints `HAVE <n>` for every key the writers left.
 int RunWriter(const Options& options);
 int RunReader(const Options& options);
+// `incrementer`: increments `counter` in bucket `<prefix>count` `times` times.
+int RunIncrementer(const Options& options);
 
 using CaseFn = Outcome (*)(const Options&);
 

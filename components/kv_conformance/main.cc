@@ -10,7 +10,8 @@
 //   --page-keys N      the provider's list-keys page size in keys (default 1000)
 //   --max-key-bytes N, --max-value-bytes N   the provider's limits (defaults: the engine's)
 //   --phase P          write | verify: the persistence case's two processes;
-//                      writer | reader: the kill -9 test's writer and reader (see harness.h)
+//                      writer | reader: the kill -9 test's writer and reader (see harness.h);
+//                      incrementer: increments one counter --times N times
 //   --list             print the case names and exit
 #include <charconv>
 #include <cstdio>
@@ -77,13 +78,15 @@ int main(int argc, char** argv) {
       if (arg == "--prefix") options.prefix = v;
       if (arg == "--start-after") start_after = v;
       if (arg == "--phase") options.phase = v;
-    } else if (arg == "--page-keys" || arg == "--max-key-bytes" || arg == "--max-value-bytes") {
+    } else if (arg == "--page-keys" || arg == "--max-key-bytes" || arg == "--max-value-bytes" ||
+               arg == "--times") {
       const char* v = value();
       uint32_t n = 0;
       if (v == nullptr || !ParseU32(v, &n) || n == 0) return Usage("expected a positive number");
       if (arg == "--page-keys") options.page_keys = n;
       if (arg == "--max-key-bytes") options.max_key_bytes = n;
       if (arg == "--max-value-bytes") options.max_value_bytes = n;
+      if (arg == "--times") options.times = n;
     } else {
       return Usage(("unknown argument `" + std::string(arg) + "`").c_str());
     }
@@ -91,6 +94,7 @@ int main(int argc, char** argv) {
   if (options.prefix.empty()) options.prefix = DefaultPrefix();
   if (options.phase == "writer") return conformance::RunWriter(options);
   if (options.phase == "reader") return conformance::RunReader(options);
+  if (options.phase == "incrementer") return conformance::RunIncrementer(options);
 
   int passed = 0, failed = 0, skipped = 0;
   bool started = start_after.empty();

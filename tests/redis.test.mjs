@@ -1,0 +1,108 @@
+// kv-redis against a real redis-server: what a person sees with redis-cli, faults, and several
+// processes counting on one server. make test runs this file under tools/with-redis.sh, which
+// starts the server and sets KV_REDIS_URL and KV_REDIS_PORT.
+import assert from 'node:assert/strict';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { prepareCommand } from '../tools/command.mjs';
+import { component, runFuse } from './lib/project.mjs';
+
+const port = process.env.KV_REDIS_PORT;
+const skip = port ? false : 'needs KV_REDIS_PORT (run through tools/with-redis.sh, as make test does)';
+const cli = (...args) => execFileSync('redis-cli', ['-p', port, ...args], { encoding: 'utf8' }).trim();
+
+async function fusedCommand(consumer) {
+  const work = mkdtempSync(join(tmpdir(), 'redis-'));
+  const path = join(work, 'fused.wasm');
+  const f = runFuse('plug', '--plug', component('kv-redis'), component(consumer), '-o', path);
+  assert.equal(f.status, 0, f.stderr);
+  const command = await prepareCommand(path);
+  return { command, dispose: () => { command.dispose(); rmSync(work, { recursive: true, force: true }); } };
+}
+
+test('redis-cli reads what the demo wrote, and the demo reads what redis-cli wrote', { skip }, async () => {
+  const { command, dispose } = await fusedCommand('kv_demo');
+  try {
+    cli('DEL', 'wasi-kv:');
+    const first = command.run([]);
+    assert.equal(first.status, 0, first.stdout + first.stderr);
+    assert.equal(cli('HGET', 'wasi-kv:', 'hello'), 'wasi');
+    cli('HSET', 'wasi-kv:', 'hello', 'from redis-cli');
+    const second = command.run([]);
+    assert.equal(second.stdout.split('\n')[0], '`hello` exists with value `from redis-cli`; deleting it');
+    assert.equal(cli('HEXISTS', 'wasi-kv:', 'hello'), '0');
+    assert.equal(cli('HGET', 'wasi-kv:', 'demo-runs'), '2');
+  } finally {
+    dispose();
+  }
+});
+
+test('two processes incrementing one counter on the server count exactly', { skip }, async () => {
+  const { command, dispose } = await fusedCommand('kv_conformance');
+  try {
+    const times = 500;
+    const run = () => new Promise((resolve) => {
+      const child = command.spawn(['--phase', 'incrementer', '--times', String(times), '--prefix', 'race/']);
+      let out = '';
+      child.stdout.on('data', (d) => { out += d; });
+      child.on('exit', (code) => resolve({ code, out }));
+    });
+    cli('DEL', 'wasi-kv:race/count');
+    const [a, b] = await Promise.all([run(), run()]);
+    assert.equal(a.code, 0, a.out);
+    assert.equal(b.code, 0, b.out);
+    assert.equal(cli('HGET', 'wasi-kv:race/count', 'counter'), String(2 * times));
+  } finally {
+    dispose();
+  }
+});
+
+test('faults: a bad URL, a server that is down, a server killed mid-run, and one that comes back', { skip }, async () => {
+  const { command, dispose } = await fusedCommand('kv_conformance');
+  const work = mkdtempSync(join(tmpdir(), 'redis-fault-'));
+  const own = String(Number(port) + 1 > 60000 ? Number(port) - 1 : Number(port) + 1);
+  const start = () => spawnSync('redis-server', ['--port', own, '--bind', '127.0.0.1', '--save', '',
+    '--appendonly', 'no', '--daemonize', 'yes', '--pidfile', join(work, 'pid'), '--dir', work,
+    '--logfile', join(work, 'log')]);
+  const stop = () => spawnSync('redis-cli', ['-p', own, 'shutdown', 'nosave']);
+  try {
+    const bad = command.run(['--group', 'store'], { env: { KV_REDIS_URL: 'redis://localhost:notaport' } });
+    assert.equal(bad.status, 1);
+    assert.match(bad.stdout, /FAIL store\.open-default-bucket: KV_REDIS_URL=redis:\/\/localhost:notaport: the port/);
+
+    const down = command.run(['--group', 'store'], { env: { KV_REDIS_URL: `redis://127.0.0.1:${own}` } });
+    assert.equal(down.status, 1);
+    assert.match(down.stdout, new RegExp(`FAIL store\\.open-default-bucket: open \`\`: redis 127\\.0\\.0\\.1:${own}: connection refused`));
+
+    start();
+    for (let i = 0; i < 100 && spawnSync('redis-cli', ['-p', own, 'ping']).stdout?.toString().trim() !== 'PONG'; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const env = { KV_REDIS_URL: `redis://127.0.0.1:${own}`, KV_REDIS_IO_TIMEOUT_MS: '1000' };
+    const writer = command.spawn(['--phase', 'writer', '--prefix', 'fault/'], { env });
+    let out = '';
+    const ended = new Promise((resolve) => writer.on('exit', resolve));
+    writer.stdout.on('data', (d) => {
+      out += d;
+      if (out.includes('ACK') && !out.includes('STOPPED')) {
+        out += 'STOPPED';
+        stop();
+      }
+    });
+    const code = await Promise.race([ended, new Promise((r) => setTimeout(() => r('hung'), 30_000))]);
+    assert.equal(code, 1, 'the writer neither failed cleanly nor finished');
+    assert.match(out, new RegExp(`ERROR redis 127\\.0\\.0\\.1:${own}: `));
+
+    start();
+    await new Promise((r) => setTimeout(r, 300));
+    const back = command.run(['--group', 'store'], { env });
+    assert.equal(back.status, 0, back.stdout);
+  } finally {
+    stop();
+    dispose();
+    rmSync(work, { recursive: true, force: true });
+  }
+});
