@@ -106,7 +106,7 @@ test-js: native wasm fused transpiled
 
 # Benchmarks: measured, never asserted.
 bench: native wasm
-	@$(NODE) bench/run.mjs
+	@tools/with-redis.sh $(NODE) bench/run.mjs
 
 # The component reader and the RESP parser under libFuzzer with ASan and UBSan, the reader seeded
 # with real components: FUZZ_SECONDS (default 20, the smoke run of make test) each.
