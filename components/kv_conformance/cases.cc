@@ -469,7 +469,12 @@ int RunWriter(const Options& o) {
     util::Status s = b->Set("w/" + id, Text("value " + std::to_string(n)));
     if (!s.ok()) {
       std::printf("ERROR %s\n", s.ToString().c_str());
-      return 1;
+      std::fflush(stdout);
+      if (!o.keep_going) return 1;
+      timespec pause{0, 100 * 1000 * 1000};
+      nanosleep(&pause, nullptr);
+      --n;  // the same key again
+      continue;
     }
     std::printf("ACK %s\n", id.c_str());
     std::fflush(stdout);

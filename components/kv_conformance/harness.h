@@ -28,7 +28,8 @@ struct Options {
   uint32_t max_value_bytes = 16 * 1024 * 1024;
   // For providers that persist: `write` in one process, then `verify` in a new one.
   std::string phase;
-  uint32_t times = 1000;  // increments of the `incrementer` phase
+  uint32_t times = 1000;    // increments of the `incrementer` phase
+  bool keep_going = false;  // the `writer` retries after errors instead of stopping
 };
 
 // Phases that are not cases: `writer` sets key after key, printing `ACK <n>` once each set has

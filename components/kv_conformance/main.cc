@@ -12,6 +12,7 @@
 //   --phase P          write | verify: the persistence case's two processes;
 //                      writer | reader: the kill -9 test's writer and reader (see harness.h);
 //                      incrementer: increments one counter --times N times
+//   --keep-going       the writer retries after an error (it reports each as `ERROR ...`)
 //   --list             print the case names and exit
 #include <charconv>
 #include <cstdio>
@@ -70,6 +71,8 @@ int main(int argc, char** argv) {
     auto value = [&]() -> const char* { return i + 1 < argc ? argv[++i] : nullptr; };
     if (arg == "--list") {
       list = true;
+    } else if (arg == "--keep-going") {
+      options.keep_going = true;
     } else if (arg == "--group" || arg == "--prefix" || arg == "--start-after" ||
                arg == "--phase") {
       const char* v = value();

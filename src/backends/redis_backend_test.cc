@@ -24,8 +24,9 @@ class RedisServer {
   static void Quiet() {
     if (!std::freopen("/dev/null", "w", stdout) || !std::freopen("/dev/null", "w", stderr)) ::_exit(126);
   }
-  // Starts redis-server on a free port; returns false when it cannot.
-  bool Start() {
+  // Starts redis-server on a free port; returns false when it cannot. `password`: requirepass.
+  bool Start(const std::string& password = "") {
+    password_ = password;
     std::mt19937 rng(static_cast<unsigned>(::getpid()) * 7919u);
     for (int attempt = 0; attempt < 20; ++attempt) {
       port_ = static_cast<uint16_t>(20000 + rng() % 20000);
@@ -34,7 +35,8 @@ class RedisServer {
         Quiet();
         std::string port = std::to_string(port_);
         ::execlp("redis-server", "redis-server", "--port", port.c_str(), "--bind", "127.0.0.1",
-                 "--save", "", "--appendonly", "no", "--loglevel", "warning", nullptr);
+                 "--save", "", "--appendonly", "no", "--loglevel", "warning", "--requirepass",
+                 password.c_str(), nullptr);
         ::_exit(127);
       }
       for (int i = 0; i < 100; ++i) {
@@ -59,6 +61,7 @@ class RedisServer {
   redis::Config config() const {
     redis::Config c;
     c.port = port_;
+    c.password = password_;
     c.connect_timeout_ms = 500;
     c.io_timeout_ms = 1000;
     return c;
@@ -70,7 +73,8 @@ class RedisServer {
   }
   // Runs redis-cli against the server, as a person would; returns its output.
   std::string Cli(const std::string& args) {
-    std::string cmd = "redis-cli -p " + std::to_string(port_) + " " + args;
+    std::string cmd = "redis-cli -p " + std::to_string(port_) +
+                      (password_.empty() ? "" : " --no-auth-warning -a " + password_) + " " + args;
     std::string out;
     if (FILE* p = ::popen(cmd.c_str(), "r")) {
       char buf[256];
@@ -84,6 +88,7 @@ class RedisServer {
  private:
   uint16_t port_ = 0;
   pid_t pid_ = -1;
+  std::string password_;
 };
 
 class RedisBackendTest : public ::testing::Test {
@@ -224,6 +229,31 @@ TEST_F(RedisBackendTest, ServerDownGivesErrorsThenReconnects) {
   EXPECT_EQ(Str(b.Get("k")), "again");
   ::kill(pid, SIGKILL);
   ::waitpid(pid, nullptr, 0);
+}
+
+TEST(RedisAuthTest, PasswordAndDatabaseFromTheUrl) {
+  RedisServer server;
+  if (!server.Start("s3cret")) GTEST_SKIP() << "redis-server could not be started";
+  auto open = [&](const std::string& url) {
+    auto config = redis::ParseUrl(url);
+    EXPECT_TRUE(config.ok()) << url;
+    return Store(std::make_unique<RedisStore>(
+                     std::make_unique<redis::Client>(redis::PosixConnector(), *config)),
+                 StoreOptions{});
+  };
+  std::string port = std::to_string(server.port());
+  Store wrong = open("redis://:nope@127.0.0.1:" + port);
+  auto refused = wrong.Open("b");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), util::Code::kAccessDenied) << refused.status().ToString();
+  Store none = open("redis://127.0.0.1:" + port);
+  EXPECT_FALSE(none.Open("b").ok()) << "a server that wants a password refuses commands without one";
+  Store right = open("redis://default:s3cret@127.0.0.1:" + port + "/3");
+  auto b = right.Open("b");
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  ASSERT_TRUE(b->Set("k", AsBytes("in db 3")).ok());
+  EXPECT_EQ(server.Cli("-n 3 HGET wasi-kv:b k"), "in db 3");
+  EXPECT_EQ(server.Cli("-n 0 HEXISTS wasi-kv:b k"), "0");
 }
 
 TEST(RedisConfigTest, OpenOfAnAbsentServerIsAClearError) {
