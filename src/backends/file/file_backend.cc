@@ -2,9 +2,9 @@
 
 #include <time.h>
 
-#include <unordered_map>
 #include <vector>
 
+#include "backends/file/key_index.h"
 #include "backends/file/log_format.h"
 #include "engine/counter.h"
 
@@ -33,18 +33,6 @@ class FileBucket final : public BucketBackend {
   bool batches_are_atomic() const override { return true; }
 
  private:
-  struct Slot {
-    uint64_t value_offset;
-    uint32_t value_len;
-    uint32_t bytes;  // of the log this key's latest change accounts for
-    uint64_t order;  // position in order_: the list-keys cursor
-  };
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  using Index = std::unordered_map<std::string, Slot, Hash, std::equal_to<>>;
-
   void Apply(const ScannedChange& c);
   void Reset();
   util::Status Refresh(bool locked);
@@ -55,7 +43,7 @@ class FileBucket final : public BucketBackend {
   // The same when the caller holds the lock and has refreshed.
   util::Status WriteLocked(const std::vector<uint8_t>& record);
   util::Status MaybeCompact();
-  util::Result<Bytes> ReadValue(const Slot& slot);
+  util::Result<Bytes> ReadValue(const KeyIndex::Entry& entry);
   util::Status Fail(util::Status s) { return std::move(s).WithContext(util::Quoted(path_)); }
 
   FileStore* store_;
@@ -66,8 +54,7 @@ class FileBucket final : public BucketBackend {
   uint64_t end_ = 0;           // where the last complete record ends
   uint64_t header_bytes_ = 0;
   uint64_t live_bytes_ = 0;    // bytes of the log that latest changes of live keys account for
-  Index index_;
-  std::vector<const std::string*> order_;  // insertion order; null where a key was deleted
+  KeyIndex index_;  // entry positions are insertion order: the list-keys cursor
   util::Status broken_;        // set when a failed write left the file in an unknown state
   bool dir_sync_pending_ = false;  // a compaction's rename is not known to be durable yet
 };
@@ -161,31 +148,16 @@ util::Result<std::shared_ptr<BucketBackend>> FileStore::OpenBucket(std::string_v
 // ---- bucket: loading and catching up ----
 
 void FileBucket::Reset() {
-  index_.clear();
-  order_.clear();
+  index_.Clear();
   live_bytes_ = 0;
 }
 
 void FileBucket::Apply(const ScannedChange& c) {
-  auto it = index_.find(c.key);
   if (!c.put) {
-    if (it != index_.end()) {
-      live_bytes_ -= it->second.bytes;
-      order_[it->second.order] = nullptr;
-      index_.erase(it);
-    }
+    live_bytes_ -= index_.Erase(c.key);
     return;
   }
-  if (it != index_.end()) {
-    live_bytes_ -= it->second.bytes;
-    it->second.value_offset = c.value_offset;
-    it->second.value_len = c.value_len;
-    it->second.bytes = c.bytes;
-  } else {
-    it = index_.emplace(std::string(c.key), Slot{c.value_offset, c.value_len, c.bytes, order_.size()})
-             .first;
-    order_.push_back(&it->first);
-  }
+  live_bytes_ -= index_.Put(c.key, c.value_offset, c.value_len, c.bytes);
   live_bytes_ += c.bytes;
 }
 
@@ -216,6 +188,7 @@ util::Status FileBucket::Reload(bool locked) {
     return util::Corruption("the store file " + util::Quoted(path_) + " belongs to bucket " +
                             util::Quoted(scan.bucket) + ", not " + util::Quoted(name_));
   }
+  index_.Shrink();
   header_bytes_ = EncodeHeader(name_).size();
   end_ = scan.valid_end;
   if (scan.torn_bytes > 0 || size == 0) {
@@ -321,15 +294,16 @@ util::Status FileBucket::MaybeCompact() {
   if (!out.ok()) return out.status();
   std::vector<uint8_t> buffer = EncodeHeader(name_);
   uint64_t written = 0;
-  std::vector<std::pair<Slot*, uint64_t>> moved;  // new value offsets, applied after the rename
-  moved.reserve(index_.size());
-  for (const std::string* key : order_) {
-    if (key == nullptr) continue;
-    Slot& slot = index_.find(*key)->second;
-    ASSIGN_OR_RETURN(Bytes value, ReadValue(slot));
+  std::vector<std::pair<size_t, uint64_t>> moved;  // new value offsets, applied after the rename
+  moved.reserve(index_.live());
+  for (size_t i = 0; i < index_.entries().size(); ++i) {
+    const KeyIndex::Entry& e = index_.entries()[i];
+    if (!e.live) continue;
+    ASSIGN_OR_RETURN(Bytes value, ReadValue(e));
+    std::string_view key = index_.KeyOf(e);
     uint64_t record_at = written + buffer.size();
-    AppendPut(buffer, *key, value);
-    moved.emplace_back(&slot, record_at + kRecordHeaderSize + 4 + key->size());
+    AppendPut(buffer, key, value);
+    moved.emplace_back(i, record_at + kRecordHeaderSize + 4 + key.size());
     if (buffer.size() >= (1 << 20)) {
       RETURN_IF_ERROR((*out)->Append(buffer));
       written += buffer.size();
@@ -345,20 +319,21 @@ util::Status FileBucket::MaybeCompact() {
   dir_sync_pending_ = !fs->SyncDir(store_->options().dir).ok();
   file_ = std::move(out).value();
   ASSIGN_OR_RETURN(file_id_, file_->Id());
-  for (auto& [slot, offset] : moved) slot->value_offset = offset;
   // Each live key is now one PUT record.
   live_bytes_ = 0;
-  for (auto& [key, slot] : index_) {
-    slot.bytes = static_cast<uint32_t>(kRecordHeaderSize + 4 + key.size() + slot.value_len);
-    live_bytes_ += slot.bytes;
+  for (auto& [i, offset] : moved) {
+    KeyIndex::Entry& e = index_.entry(i);
+    e.value_offset = offset;
+    e.bytes = static_cast<uint32_t>(kRecordHeaderSize + 4 + e.key_len + e.value_len);
+    live_bytes_ += e.bytes;
   }
   end_ = written;
   return util::Status::Ok();
 }
 
-util::Result<Bytes> FileBucket::ReadValue(const Slot& slot) {
-  Bytes value(slot.value_len);
-  RETURN_IF_ERROR(Fail(file_->ReadAt(slot.value_offset, value)));
+util::Result<Bytes> FileBucket::ReadValue(const KeyIndex::Entry& entry) {
+  Bytes value(entry.value_len);
+  RETURN_IF_ERROR(Fail(file_->ReadAt(entry.value_offset, value)));
   return value;
 }
 
@@ -366,9 +341,9 @@ util::Result<Bytes> FileBucket::ReadValue(const Slot& slot) {
 
 util::Result<std::optional<Bytes>> FileBucket::Get(std::string_view key) {
   RETURN_IF_ERROR(Refresh(false));
-  auto it = index_.find(key);
-  if (it == index_.end()) return std::optional<Bytes>();
-  ASSIGN_OR_RETURN(Bytes value, ReadValue(it->second));
+  size_t i = index_.Find(key);
+  if (i == KeyIndex::kNone) return std::optional<Bytes>();
+  ASSIGN_OR_RETURN(Bytes value, ReadValue(index_.entries()[i]));
   return std::optional<Bytes>(std::move(value));
 }
 
@@ -380,11 +355,11 @@ util::Status FileBucket::Set(std::string_view key, ByteView value) {
 
 util::Status FileBucket::Delete(std::string_view key) {
   RETURN_IF_ERROR(Refresh(false));
-  if (!index_.contains(key)) {
+  if (index_.Find(key) == KeyIndex::kNone) {
     // Another process may have set it meanwhile: deciding needs the lock.
     ASSIGN_OR_RETURN(FileStore::Lock lock, store_->Acquire());
     RETURN_IF_ERROR(Refresh(true));
-    if (!index_.contains(key)) return util::Status::Ok();
+    if (index_.Find(key) == KeyIndex::kNone) return util::Status::Ok();
   }
   std::vector<uint8_t> record;
   AppendDelete(record, key);
@@ -393,25 +368,26 @@ util::Status FileBucket::Delete(std::string_view key) {
 
 util::Result<bool> FileBucket::Exists(std::string_view key) {
   RETURN_IF_ERROR(Refresh(false));
-  return index_.contains(key);
+  return index_.Find(key) != KeyIndex::kNone;
 }
 
 util::Result<KeyPage> FileBucket::ListKeys(std::optional<uint64_t> cursor, const Limits& limits) {
   RETURN_IF_ERROR(Refresh(false));
   KeyPage page;
   uint64_t bytes = 0;
-  uint64_t i = std::min<uint64_t>(cursor.value_or(0), order_.size());
-  for (; i < order_.size(); ++i) {
-    const std::string* key = order_[i];
-    if (key == nullptr) continue;
+  const auto& entries = index_.entries();
+  uint64_t i = std::min<uint64_t>(cursor.value_or(0), entries.size());
+  for (; i < entries.size(); ++i) {
+    if (!entries[i].live) continue;
+    std::string_view key = index_.KeyOf(entries[i]);
     bool room = page.keys.size() < limits.list_page_keys &&
-                bytes + key->size() <= limits.list_page_bytes;
+                bytes + key.size() <= limits.list_page_bytes;
     if (!page.keys.empty() && !room) break;
-    bytes += key->size();
-    page.keys.push_back(*key);
+    bytes += key.size();
+    page.keys.emplace_back(key);
   }
-  while (i < order_.size() && order_[i] == nullptr) ++i;
-  if (i < order_.size()) page.cursor = i;
+  while (i < entries.size() && !entries[i].live) ++i;
+  if (i < entries.size()) page.cursor = i;
   return page;
 }
 
@@ -420,9 +396,8 @@ util::Result<uint64_t> FileBucket::Increment(std::string_view key, uint64_t delt
   ASSIGN_OR_RETURN(FileStore::Lock lock, store_->Acquire());
   RETURN_IF_ERROR(Refresh(true));
   uint64_t current = 0;
-  auto it = index_.find(key);
-  if (it != index_.end()) {
-    ASSIGN_OR_RETURN(Bytes stored, ReadValue(it->second));
+  if (size_t i = index_.Find(key); i != KeyIndex::kNone) {
+    ASSIGN_OR_RETURN(Bytes stored, ReadValue(index_.entries()[i]));
     ASSIGN_OR_RETURN(current, ParseCounter(key, stored));
   }
   ASSIGN_OR_RETURN(uint64_t sum, AddToCounter(key, current, delta));
@@ -438,11 +413,11 @@ util::Result<std::vector<std::optional<Bytes>>> FileBucket::GetMany(
   std::vector<std::optional<Bytes>> values;
   values.reserve(keys.size());
   for (std::string_view key : keys) {
-    auto it = index_.find(key);
-    if (it == index_.end()) {
+    size_t i = index_.Find(key);
+    if (i == KeyIndex::kNone) {
       values.emplace_back();
     } else {
-      ASSIGN_OR_RETURN(Bytes value, ReadValue(it->second));
+      ASSIGN_OR_RETURN(Bytes value, ReadValue(index_.entries()[i]));
       values.emplace_back(std::move(value));
     }
   }

@@ -1,0 +1,91 @@
+#include "backends/file/key_index.h"
+
+#include <functional>
+
+namespace kv::file {
+
+size_t KeyIndex::Slot(std::string_view key, bool* found) const {
+  *found = false;
+  if (slots_.empty()) return kNone;
+  size_t mask = slots_.size() - 1;
+  size_t i = std::hash<std::string_view>{}(key) & mask;
+  size_t first_tombstone = kNone;
+  for (;;) {
+    uint32_t s = slots_[i];
+    if (s == kEmpty) return first_tombstone != kNone ? first_tombstone : i;
+    if (s == kTombstone) {
+      if (first_tombstone == kNone) first_tombstone = i;
+    } else if (KeyOf(entries_[s - 1]) == key) {
+      *found = true;
+      return i;
+    }
+    i = (i + 1) & mask;
+  }
+}
+
+size_t KeyIndex::Find(std::string_view key) const {
+  bool found;
+  size_t i = Slot(key, &found);
+  return found ? slots_[i] - 1 : kNone;
+}
+
+void KeyIndex::Grow() {
+  size_t size = slots_.empty() ? 16 : slots_.size();
+  while ((live_ + 1) * 2 > size) size *= 2;
+  std::vector<uint32_t> old = std::move(slots_);
+  slots_.assign(size, kEmpty);
+  used_slots_ = 0;
+  for (uint32_t s : old) {
+    if (s == kEmpty || s == kTombstone) continue;
+    bool found;
+    slots_[Slot(KeyOf(entries_[s - 1]), &found)] = s;
+    ++used_slots_;
+  }
+}
+
+uint32_t KeyIndex::Put(std::string_view key, uint64_t value_offset, uint32_t value_len,
+                       uint32_t bytes) {
+  if ((used_slots_ + 1) * 2 > slots_.size()) Grow();
+  bool found;
+  size_t i = Slot(key, &found);
+  if (found) {
+    Entry& e = entries_[slots_[i] - 1];
+    uint32_t previous = e.bytes;
+    e.value_offset = value_offset;
+    e.value_len = value_len;
+    e.bytes = bytes;
+    return previous;
+  }
+  if (slots_[i] == kEmpty) ++used_slots_;
+  entries_.push_back({value_offset, arena_.size(), value_len, bytes,
+                      static_cast<uint32_t>(key.size()), 1});
+  arena_.append(key);
+  slots_[i] = static_cast<uint32_t>(entries_.size());
+  ++live_;
+  return 0;
+}
+
+uint32_t KeyIndex::Erase(std::string_view key) {
+  bool found;
+  size_t i = Slot(key, &found);
+  if (!found) return 0;
+  Entry& e = entries_[slots_[i] - 1];
+  e.live = 0;
+  slots_[i] = kTombstone;
+  --live_;
+  return e.bytes;
+}
+
+void KeyIndex::Clear() {
+  arena_.clear();
+  entries_.clear();
+  slots_.clear();
+  live_ = used_slots_ = 0;
+}
+
+void KeyIndex::Shrink() {
+  arena_.shrink_to_fit();
+  entries_.shrink_to_fit();
+}
+
+}  // namespace kv::file
