@@ -1,33 +1,44 @@
 #include "backends/memory_backend.h"
 
+#include <algorithm>
+
 #include "engine/counter.h"
 
 namespace kv {
 
 util::Result<std::optional<Bytes>> MemoryBucket::Get(std::string_view key) {
-  auto it = entries_.find(key);
-  if (it == entries_.end()) return std::optional<Bytes>();
-  return std::optional<Bytes>(it->second.value);
+  size_t i = index_.Find(key);
+  if (i == KeyIndex::kNone) return std::optional<Bytes>();
+  return std::optional<Bytes>(values_[i]);
 }
 
 void MemoryBucket::Put(std::string_view key, ByteView value) {
-  auto it = entries_.find(key);
-  if (it != entries_.end()) {
-    it->second.value.assign(value.begin(), value.end());
+  size_t i = index_.Find(key);
+  if (i != KeyIndex::kNone) {
+    values_[i].assign(value.begin(), value.end());
     return;
   }
-  uint64_t seq = next_seq_++;
-  auto [inserted, ok] =
-      entries_.emplace(std::string(key), Entry{Bytes(value.begin(), value.end()), seq});
-  (void)ok;
-  order_.emplace(seq, &inserted->first);
+  index_.Put(key, 0, 0, 0);
+  values_.emplace_back(value.begin(), value.end());
+  seqs_.push_back(next_seq_++);
 }
 
 void MemoryBucket::Erase(std::string_view key) {
-  auto it = entries_.find(key);
-  if (it == entries_.end()) return;
-  order_.erase(it->second.seq);
-  entries_.erase(it);
+  size_t i = index_.Find(key);
+  if (i == KeyIndex::kNone) return;
+  index_.Erase(key);
+  Bytes().swap(values_[i]);
+  // Drop deleted entries once they outnumber the live ones; order and numbers are kept.
+  if (index_.dead() > 4096 && index_.dead() > index_.live()) {
+    index_.Compact([this](size_t from, size_t to) {
+      if (from != to) {
+        values_[to] = std::move(values_[from]);
+        seqs_[to] = seqs_[from];
+      }
+    });
+    values_.resize(index_.entries().size());
+    seqs_.resize(index_.entries().size());
+  }
 }
 
 util::Status MemoryBucket::Set(std::string_view key, ByteView value) {
@@ -41,30 +52,33 @@ util::Status MemoryBucket::Delete(std::string_view key) {
 }
 
 util::Result<bool> MemoryBucket::Exists(std::string_view key) {
-  return entries_.find(key) != entries_.end();
+  return index_.Find(key) != KeyIndex::kNone;
 }
 
 util::Result<KeyPage> MemoryBucket::ListKeys(std::optional<uint64_t> cursor, const Limits& limits) {
   KeyPage page;
   uint64_t bytes = 0;
-  auto it = order_.lower_bound(cursor.value_or(0));
-  for (; it != order_.end(); ++it) {
-    const std::string& key = *it->second;
-    bool page_has_room =
-        page.keys.size() < limits.list_page_keys && bytes + key.size() <= limits.list_page_bytes;
-    if (!page.keys.empty() && !page_has_room) break;
+  const auto& entries = index_.entries();
+  size_t i = static_cast<size_t>(
+      std::lower_bound(seqs_.begin(), seqs_.end(), cursor.value_or(0)) - seqs_.begin());
+  for (; i < entries.size(); ++i) {
+    if (!entries[i].live) continue;
+    std::string_view key = index_.KeyOf(entries[i]);
+    bool room = page.keys.size() < limits.list_page_keys &&
+                bytes + key.size() <= limits.list_page_bytes;
+    if (!page.keys.empty() && !room) break;
     bytes += key.size();
-    page.keys.push_back(key);
+    page.keys.emplace_back(key);
   }
-  if (it != order_.end()) page.cursor = it->first;
+  while (i < entries.size() && !entries[i].live) ++i;
+  if (i < entries.size()) page.cursor = seqs_[i];
   return page;
 }
 
 util::Result<uint64_t> MemoryBucket::Increment(std::string_view key, uint64_t delta) {
   uint64_t current = 0;
-  auto it = entries_.find(key);
-  if (it != entries_.end()) {
-    auto parsed = ParseCounter(key, it->second.value);
+  if (size_t i = index_.Find(key); i != KeyIndex::kNone) {
+    auto parsed = ParseCounter(key, values_[i]);
     if (!parsed.ok()) return std::move(parsed).take_status();
     current = *parsed;
   }
@@ -79,11 +93,11 @@ util::Result<std::vector<std::optional<Bytes>>> MemoryBucket::GetMany(
   std::vector<std::optional<Bytes>> values;
   values.reserve(keys.size());
   for (std::string_view key : keys) {
-    auto it = entries_.find(key);
-    if (it == entries_.end()) {
+    size_t i = index_.Find(key);
+    if (i == KeyIndex::kNone) {
       values.emplace_back();
     } else {
-      values.emplace_back(it->second.value);
+      values.emplace_back(values_[i]);
     }
   }
   return values;

@@ -1,11 +1,12 @@
 // The in-memory backend: buckets live as long as the StoreBackend (in a component, as long as the
 // instance). Not thread-safe: a component instance is single-threaded, and native users wrap it.
 //
-// list-keys order is insertion order. Each key gets a sequence number when it is inserted (an
-// overwrite keeps it); a cursor is the sequence number to resume at. Keys present for a whole walk
-// keep their numbers, so the walk returns each of them exactly once, whatever is added or deleted
-// meanwhile; a key deleted and re-added gets a new number and may show up again, as product.md
-// allows for keys that changed during the walk.
+// Keys are held in a KeyIndex (engine/key_index.h), values beside it. list-keys walks insertion
+// order; each key gets a sequence number when it is inserted (an overwrite keeps it) and a cursor
+// is the sequence number to resume at. Keys present for a whole walk keep their numbers, so the
+// walk returns each of them exactly once, whatever is added or deleted meanwhile, also across the
+// compactions that drop deleted entries; a key deleted and re-added gets a new number and may show
+// up again, as product.md allows for keys that changed during the walk.
 #ifndef BACKENDS_MEMORY_BACKEND_H_
 #define BACKENDS_MEMORY_BACKEND_H_
 
@@ -13,9 +14,9 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 
 #include "engine/backend.h"
+#include "engine/key_index.h"
 
 namespace kv {
 
@@ -34,25 +35,16 @@ class MemoryBucket final : public BucketBackend {
   util::Status DeleteMany(std::span<const std::string_view> keys) override;
   bool batches_are_atomic() const override { return true; }
 
-  size_t size() const { return entries_.size(); }
+  size_t size() const { return index_.live(); }
 
  private:
-  struct Entry {
-    Bytes value;
-    uint64_t seq;
-  };
-  struct Hash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-  };
-  using Entries = std::unordered_map<std::string, Entry, Hash, std::equal_to<>>;
-
   void Put(std::string_view key, ByteView value);
   void Erase(std::string_view key);
 
-  Entries entries_;
-  // Sequence number -> key, for list-keys. Points into entries_ (node-based: stable addresses).
-  std::map<uint64_t, const std::string*> order_;
+  // Entry i of index_ has its value in values_[i] and its sequence number in seqs_[i] (ascending).
+  KeyIndex index_;
+  std::vector<Bytes> values_;
+  std::vector<uint64_t> seqs_;
   uint64_t next_seq_ = 1;
 };
 

@@ -4,7 +4,7 @@
 
 #include <vector>
 
-#include "backends/file/key_index.h"
+#include "engine/key_index.h"
 #include "backends/file/log_format.h"
 #include "engine/counter.h"
 

@@ -1,11 +1,11 @@
-#include "backends/file/key_index.h"
+#include "engine/key_index.h"
 
 #include <gtest/gtest.h>
 
 #include <map>
 #include <random>
 
-namespace kv::file {
+namespace kv {
 namespace {
 
 // Random puts and erases against std::map, through many growths and tombstones.
@@ -51,4 +51,4 @@ TEST(KeyIndexTest, AnOverwriteKeepsTheEntryAndReportsTheOldSize) {
 }
 
 }  // namespace
-}  // namespace kv::file
+}  // namespace kv

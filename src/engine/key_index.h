@@ -1,16 +1,17 @@
-// The file store's in-memory index: for each key, where its latest value lies in the log. Built
-// to stay small at millions of keys: keys live back to back in one arena, entries are 32 bytes in
-// insertion order (an entry's position is the list-keys cursor), and an open-addressing table of
-// 32-bit entry numbers finds them, kept at most half full. About 40 bytes per key beyond the key.
-#ifndef BACKENDS_FILE_KEY_INDEX_H_
-#define BACKENDS_FILE_KEY_INDEX_H_
+// A key index for the backends: for each key, a 32-byte entry (where its value lies: a file offset
+// for the file store, a slot number for the in-memory backend). Built to stay small and quick at
+// millions of keys: keys live back to back in one arena, entries stay in insertion order (the
+// order list-keys walks), and an open-addressing table of 32-bit entry numbers finds them, kept
+// at most half full. About 40 bytes per key beyond the key.
+#ifndef ENGINE_KEY_INDEX_H_
+#define ENGINE_KEY_INDEX_H_
 
 #include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
-namespace kv::file {
+namespace kv {
 
 class KeyIndex {
  public:
@@ -36,15 +37,38 @@ class KeyIndex {
   const std::vector<Entry>& entries() const { return entries_; }
   Entry& entry(size_t i) { return entries_[i]; }
   size_t live() const { return live_; }
+  size_t dead() const { return entries_.size() - live_; }
   void Clear();
   // Frees the slack left by growth (after a full load).
   void Shrink();
+  // Drops deleted entries and their key bytes; live entries keep their order. `moved(from, to)`
+  // is called for every live entry, in order, so that callers can move data kept beside it.
+  template <class F>
+  void Compact(F&& moved) {
+    std::string arena;
+    arena.reserve(arena_.size());
+    size_t to = 0;
+    for (size_t from = 0; from < entries_.size(); ++from) {
+      Entry e = entries_[from];
+      if (!e.live) continue;
+      uint64_t key_offset = arena.size();
+      arena.append(arena_, e.key_offset, e.key_len);
+      e.key_offset = key_offset;
+      entries_[to] = e;
+      moved(from, to);
+      ++to;
+    }
+    entries_.resize(to);
+    arena_ = std::move(arena);
+    Rebuild();
+  }
 
  private:
   static constexpr uint32_t kEmpty = 0;
   static constexpr uint32_t kTombstone = UINT32_MAX;
   size_t Slot(std::string_view key, bool* found) const;
   void Grow();
+  void Rebuild();
 
   std::string arena_;
   std::vector<Entry> entries_;
@@ -53,6 +77,6 @@ class KeyIndex {
   size_t used_slots_ = 0;  // live and tombstones
 };
 
-}  // namespace kv::file
+}  // namespace kv
 
-#endif  // BACKENDS_FILE_KEY_INDEX_H_
+#endif  // ENGINE_KEY_INDEX_H_

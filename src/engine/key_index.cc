@@ -1,8 +1,8 @@
-#include "backends/file/key_index.h"
+#include "engine/key_index.h"
 
 #include <functional>
 
-namespace kv::file {
+namespace kv {
 
 size_t KeyIndex::Slot(std::string_view key, bool* found) const {
   *found = false;
@@ -76,6 +76,18 @@ uint32_t KeyIndex::Erase(std::string_view key) {
   return e.bytes;
 }
 
+void KeyIndex::Rebuild() {
+  size_t size = 16;
+  while ((live_ + 1) * 2 > size) size *= 2;
+  slots_.assign(size, kEmpty);
+  used_slots_ = 0;
+  for (size_t i = 0; i < entries_.size(); ++i) {
+    bool found;
+    slots_[Slot(KeyOf(entries_[i]), &found)] = static_cast<uint32_t>(i + 1);
+    ++used_slots_;
+  }
+}
+
 void KeyIndex::Clear() {
   arena_.clear();
   entries_.clear();
@@ -88,4 +100,4 @@ void KeyIndex::Shrink() {
   entries_.shrink_to_fit();
 }
 
-}  // namespace kv::file
+}  // namespace kv
