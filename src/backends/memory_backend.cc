@@ -56,22 +56,12 @@ util::Result<bool> MemoryBucket::Exists(std::string_view key) {
 }
 
 util::Result<KeyPage> MemoryBucket::ListKeys(std::optional<uint64_t> cursor, const Limits& limits) {
-  KeyPage page;
-  uint64_t bytes = 0;
-  const auto& entries = index_.entries();
-  size_t i = static_cast<size_t>(
+  size_t start = static_cast<size_t>(
       std::lower_bound(seqs_.begin(), seqs_.end(), cursor.value_or(0)) - seqs_.begin());
-  for (; i < entries.size(); ++i) {
-    if (!entries[i].live) continue;
-    std::string_view key = index_.KeyOf(entries[i]);
-    bool room = page.keys.size() < limits.list_page_keys &&
-                bytes + key.size() <= limits.list_page_bytes;
-    if (!page.keys.empty() && !room) break;
-    bytes += key.size();
-    page.keys.emplace_back(key);
-  }
-  while (i < entries.size() && !entries[i].live) ++i;
-  if (i < entries.size()) page.cursor = seqs_[i];
+  KeyPage page;
+  size_t next;
+  page.keys = index_.Page(start, limits.list_page_keys, limits.list_page_bytes, &next);
+  if (next < seqs_.size()) page.cursor = seqs_[next];
   return page;
 }
 

@@ -1,5 +1,6 @@
 #include "engine/key_index.h"
 
+#include <algorithm>
 #include <functional>
 
 namespace kv {
@@ -86,6 +87,24 @@ void KeyIndex::Rebuild() {
     slots_[Slot(KeyOf(entries_[i]), &found)] = static_cast<uint32_t>(i + 1);
     ++used_slots_;
   }
+}
+
+std::vector<std::string> KeyIndex::Page(size_t start, uint32_t max_keys, uint32_t max_bytes,
+                                        size_t* next) const {
+  std::vector<std::string> keys;
+  uint64_t bytes = 0;
+  size_t i = std::min(start, entries_.size());
+  for (; i < entries_.size(); ++i) {
+    if (!entries_[i].live) continue;
+    std::string_view key = KeyOf(entries_[i]);
+    bool room = keys.size() < max_keys && bytes + key.size() <= max_bytes;
+    if (!keys.empty() && !room) break;
+    bytes += key.size();
+    keys.emplace_back(key);
+  }
+  while (i < entries_.size() && !entries_[i].live) ++i;
+  *next = i;
+  return keys;
 }
 
 void KeyIndex::Clear() {

@@ -38,6 +38,11 @@ class KeyIndex {
   Entry& entry(size_t i) { return entries_[i]; }
   size_t live() const { return live_; }
   size_t dead() const { return entries_.size() - live_; }
+  // One list-keys page: the live keys from entry `start` on, at most `max_keys` of them and at
+  // most `max_bytes` of key bytes (but at least one key when any remains). `*next` is the entry
+  // the following page starts at, or entries().size() when none remains.
+  std::vector<std::string> Page(size_t start, uint32_t max_keys, uint32_t max_bytes,
+                                size_t* next) const;
   void Clear();
   // Frees the slack left by growth (after a full load).
   void Shrink();

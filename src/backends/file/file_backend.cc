@@ -374,20 +374,10 @@ util::Result<bool> FileBucket::Exists(std::string_view key) {
 util::Result<KeyPage> FileBucket::ListKeys(std::optional<uint64_t> cursor, const Limits& limits) {
   RETURN_IF_ERROR(Refresh(false));
   KeyPage page;
-  uint64_t bytes = 0;
-  const auto& entries = index_.entries();
-  uint64_t i = std::min<uint64_t>(cursor.value_or(0), entries.size());
-  for (; i < entries.size(); ++i) {
-    if (!entries[i].live) continue;
-    std::string_view key = index_.KeyOf(entries[i]);
-    bool room = page.keys.size() < limits.list_page_keys &&
-                bytes + key.size() <= limits.list_page_bytes;
-    if (!page.keys.empty() && !room) break;
-    bytes += key.size();
-    page.keys.emplace_back(key);
-  }
-  while (i < entries.size() && !entries[i].live) ++i;
-  if (i < entries.size()) page.cursor = i;
+  size_t next;
+  page.keys = index_.Page(static_cast<size_t>(std::min<uint64_t>(cursor.value_or(0), SIZE_MAX)),
+                          limits.list_page_keys, limits.list_page_bytes, &next);
+  if (next < index_.entries().size()) page.cursor = next;
   return page;
 }
 
