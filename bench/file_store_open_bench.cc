@@ -48,7 +48,8 @@ int main(int argc, char** argv) {
         pairs.push_back({k, kv::AsBytes(value)});
         key_bytes += k.size();
       }
-      if (auto s = b.SetMany(pairs); !s.ok()) return std::fprintf(stderr, "%s\n", s.ToString().c_str()), 1;
+      if (auto s = b.SetMany(pairs); !s.ok())
+        return std::fprintf(stderr, "%s\n", s.ToString().c_str()), 1;
     }
   }
   size_t heap_before = HeapInUse();

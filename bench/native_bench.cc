@@ -82,7 +82,8 @@ void SqliteSets(benchmark::State& state, const char* synchronous) {
   sqlite3* db = nullptr;
   sqlite3_open(path.c_str(), &db);
   sqlite3_exec(db, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr);
-  sqlite3_exec(db, (std::string("PRAGMA synchronous=") + synchronous).c_str(), nullptr, nullptr, nullptr);
+  sqlite3_exec(db, (std::string("PRAGMA synchronous=") + synchronous).c_str(), nullptr, nullptr,
+               nullptr);
   sqlite3_exec(db, "CREATE TABLE kv (bucket TEXT, key TEXT, value BLOB, PRIMARY KEY (bucket, key))",
                nullptr, nullptr, nullptr);
   sqlite3_stmt* put = nullptr;

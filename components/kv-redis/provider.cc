@@ -14,7 +14,8 @@ namespace bindings::keyvalue {
 util::Result<std::unique_ptr<kv::Store>> MakeProviderStore() {
   ASSIGN_OR_RETURN(kv::StoreOptions options, kv::StoreOptionsFromEnvironment(WasiGetEnv));
   const char* url = WasiGetEnv(std::string(redis::kUrlVariable).c_str());
-  ASSIGN_OR_RETURN(redis::Config config, redis::ParseUrl(url != nullptr ? url : "redis://127.0.0.1:6379"));
+  ASSIGN_OR_RETURN(redis::Config config,
+                   redis::ParseUrl(url != nullptr ? url : "redis://127.0.0.1:6379"));
   for (auto [name, field] : {std::pair{redis::kConnectTimeoutVariable, &config.connect_timeout_ms},
                              std::pair{redis::kIoTimeoutVariable, &config.io_timeout_ms}}) {
     if (const char* v = WasiGetEnv(std::string(name).c_str())) {

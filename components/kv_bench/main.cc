@@ -38,7 +38,9 @@ struct Timer {
     double total = NowMicros() - start_all;
     std::vector<double> s = samples;
     std::sort(s.begin(), s.end());
-    auto pct = [&](double p) { return s.empty() ? 0.0 : s[std::min(s.size() - 1, static_cast<size_t>(p * s.size()))]; };
+    auto pct = [&](double p) {
+      return s.empty() ? 0.0 : s[std::min(s.size() - 1, static_cast<size_t>(p * s.size()))];
+    };
     double ops = static_cast<double>(s.size() * units_per_sample);
     std::printf("%.*s\t%zu\t%zu\t%.0f\t%.2f\t%.2f\n", static_cast<int>(op.size()), op.data(), size,
                 s.size() * units_per_sample, ops / (total / 1e6), pct(0.5), pct(0.99));
@@ -98,7 +100,11 @@ int main(int argc, char** argv) {
     if (wanted("set")) {
       Timer t;
       for (auto& k : keys) {
-        if (!t.Time([&] { util::Status s = b.Set(k, value); return s.ok() || Fail("set", s); })) return 1;
+        if (!t.Time([&] {
+              util::Status s = b.Set(k, value);
+              return s.ok() || Fail("set", s);
+            }))
+          return 1;
       }
       t.Report("set", size);
     } else {
@@ -107,7 +113,11 @@ int main(int argc, char** argv) {
     if (wanted("get")) {
       Timer t;
       for (auto& k : keys) {
-        if (!t.Time([&] { auto v = b.Get(k); return (v.ok() && *v) || Fail("get", v.status()); })) return 1;
+        if (!t.Time([&] {
+              auto v = b.Get(k);
+              return (v.ok() && *v) || Fail("get", v.status());
+            }))
+          return 1;
       }
       t.Report("get", size);
     }
@@ -115,14 +125,22 @@ int main(int argc, char** argv) {
       Timer t;
       for (size_t i = 0; i < n; ++i) {
         std::string k = "missing:" + std::to_string(i);
-        if (!t.Time([&] { auto v = b.Get(k); return v.ok() || Fail("get-miss", v.status()); })) return 1;
+        if (!t.Time([&] {
+              auto v = b.Get(k);
+              return v.ok() || Fail("get-miss", v.status());
+            }))
+          return 1;
       }
       t.Report("get-miss", size);
     }
     if (wanted("exists")) {
       Timer t;
       for (auto& k : keys) {
-        if (!t.Time([&] { auto v = b.Exists(k); return v.ok() || Fail("exists", v.status()); })) return 1;
+        if (!t.Time([&] {
+              auto v = b.Exists(k);
+              return v.ok() || Fail("exists", v.status());
+            }))
+          return 1;
       }
       t.Report("exists", size);
     }
@@ -130,7 +148,11 @@ int main(int argc, char** argv) {
       Timer t;
       for (size_t i = 0; i + 100 <= n; i += 100) {
         std::vector<std::string_view> views(keys.begin() + i, keys.begin() + i + 100);
-        if (!t.Time([&] { auto v = b.GetMany(views); return v.ok() || Fail("get-many", v.status()); })) return 1;
+        if (!t.Time([&] {
+              auto v = b.GetMany(views);
+              return v.ok() || Fail("get-many", v.status());
+            }))
+          return 1;
       }
       t.Report("get-many-100", size, 100);
     }
@@ -139,7 +161,11 @@ int main(int argc, char** argv) {
       for (size_t i = 0; i + 100 <= n; i += 100) {
         std::vector<kv::KeyValueView> pairs;
         for (size_t j = i; j < i + 100; ++j) pairs.push_back({keys[j], value});
-        if (!t.Time([&] { util::Status s = b.SetMany(pairs); return s.ok() || Fail("set-many", s); })) return 1;
+        if (!t.Time([&] {
+              util::Status s = b.SetMany(pairs);
+              return s.ok() || Fail("set-many", s);
+            }))
+          return 1;
       }
       t.Report("set-many-100", size, 100);
     }
@@ -159,12 +185,17 @@ int main(int argc, char** argv) {
       } while (cursor);
       t.samples.assign(1, t.samples.empty() ? 0 : 0);  // one walk
       double total = NowMicros() - t.start_all;
-      std::printf("list-keys-walk\t%zu\t%zu\t%.0f\t%.2f\t%.2f\n", size, seen, seen / (total / 1e6), total, total);
+      std::printf("list-keys-walk\t%zu\t%zu\t%.0f\t%.2f\t%.2f\n", size, seen, seen / (total / 1e6),
+                  total, total);
     }
     if (wanted("delete")) {
       Timer t;
       for (auto& k : keys) {
-        if (!t.Time([&] { util::Status s = b.Delete(k); return s.ok() || Fail("delete", s); })) return 1;
+        if (!t.Time([&] {
+              util::Status s = b.Delete(k);
+              return s.ok() || Fail("delete", s);
+            }))
+          return 1;
       }
       t.Report("delete", size);
     } else {
@@ -174,7 +205,11 @@ int main(int argc, char** argv) {
   if (wanted("increment")) {
     Timer t;
     for (size_t i = 0; i < ops; ++i) {
-      if (!t.Time([&] { auto v = b.Increment("bench:counter", 1); return v.ok() || Fail("increment", v.status()); })) return 1;
+      if (!t.Time([&] {
+            auto v = b.Increment("bench:counter", 1);
+            return v.ok() || Fail("increment", v.status());
+          }))
+        return 1;
     }
     t.Report("increment", 0);
   }

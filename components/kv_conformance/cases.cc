@@ -21,7 +21,9 @@ using bindings::keyvalue::ImportedBucket;
 using kv::AsBytes;
 using kv::Bytes;
 
-std::string Bucket(const Options& o, std::string_view suffix) { return o.prefix + std::string(suffix); }
+std::string Bucket(const Options& o, std::string_view suffix) {
+  return o.prefix + std::string(suffix);
+}
 
 std::string Show(const std::optional<Bytes>& v) {
   if (!v) return "none";
@@ -175,8 +177,8 @@ Outcome ReopenKeepsData(const Options& o) {
 }
 
 Outcome BucketsAreIsolated(const Options& o) {
-  const std::vector<std::string> names = {"iso", "iso-", "iso-a", "iso-ab", "iso:", "iso:a",
-                                          "iso*", "iso/a", "iso/..", "iso?", "iso["};
+  const std::vector<std::string> names = {"iso",  "iso-",  "iso-a",  "iso-ab", "iso:", "iso:a",
+                                          "iso*", "iso/a", "iso/..", "iso?",   "iso["};
   for (const auto& n : names) {
     KV_TRY(auto b, ImportedBucket::Open(Bucket(o, n)));
     KV_OK(b.Set("same-key", AsBytes(n)));
@@ -186,8 +188,8 @@ Outcome BucketsAreIsolated(const Options& o) {
     KV_TRY(auto v, b.Get("same-key"));
     KV_EXPECT(v && *v == Text(n), "bucket `" + n + "` reads " + Show(v));
     KV_TRY(Walk w, WalkAll(b, o));
-    KV_EXPECT(w.seen.size() == 1, "bucket `" + n + "` lists " + std::to_string(w.seen.size()) +
-                                      " keys, expected 1");
+    KV_EXPECT(w.seen.size() == 1,
+              "bucket `" + n + "` lists " + std::to_string(w.seen.size()) + " keys, expected 1");
   }
   return Outcome::Pass();
 }
@@ -213,8 +215,8 @@ Outcome WalkOf(const Options& o, std::string_view name, size_t n) {
     KV_OK(b.SetMany(pairs));
   }
   KV_TRY(Walk w, WalkAll(b, o));
-  KV_EXPECT(w.seen.size() == n, "walked " + std::to_string(w.seen.size()) + " keys of " +
-                                    std::to_string(n));
+  KV_EXPECT(w.seen.size() == n,
+            "walked " + std::to_string(w.seen.size()) + " keys of " + std::to_string(n));
   for (const auto& [k, count] : w.seen) {
     KV_EXPECT(count == 1, "key `" + k + "` seen " + std::to_string(count) + " times");
   }
@@ -397,7 +399,8 @@ Outcome OversizeKey(const Options& o) {
   std::string key(o.max_key_bytes + 1, 'k');
   util::Status s = b.Set(key, AsBytes("v"));
   KV_EXPECT(!s.ok(), "a key of " + std::to_string(key.size()) + " bytes was accepted");
-  KV_EXPECT(s.message().find("limit") != std::string::npos, "the error names no limit: " + s.message());
+  KV_EXPECT(s.message().find("limit") != std::string::npos,
+            "the error names no limit: " + s.message());
   KV_OK(b.Set("normal", AsBytes("still works")));
   KV_TRY(auto v, b.Get("normal"));
   KV_EXPECT(v && *v == Text("still works"), "the bucket is unusable after the error");
@@ -409,7 +412,8 @@ Outcome OversizeValue(const Options& o) {
   Bytes big(static_cast<size_t>(o.max_value_bytes) + 1, 'v');
   util::Status s = b.Set("big", big);
   KV_EXPECT(!s.ok(), "a value of " + std::to_string(big.size()) + " bytes was accepted");
-  KV_EXPECT(s.message().find("limit") != std::string::npos, "the error names no limit: " + s.message());
+  KV_EXPECT(s.message().find("limit") != std::string::npos,
+            "the error names no limit: " + s.message());
   KV_TRY(bool e, b.Exists("big"));
   KV_EXPECT(!e, "the refused value was stored");
   KV_OK(b.Set("normal", AsBytes("still works")));
@@ -425,7 +429,8 @@ Outcome PersistAcrossProcesses(const Options& o) {
   const Bytes binary = {0, 255, 1, 0, 7};
   if (o.phase == "write") {
     KV_TRY(auto b, ImportedBucket::Open(Bucket(o, "persist")));
-    for (int i = 0; i < 100; ++i) KV_OK(b.Set("key-" + std::to_string(i), Text("value " + std::to_string(i))));
+    for (int i = 0; i < 100; ++i)
+      KV_OK(b.Set("key-" + std::to_string(i), Text("value " + std::to_string(i))));
     KV_OK(b.Set("binary", binary));
     KV_OK(b.Set("gone", AsBytes("x")));
     KV_OK(b.Delete("gone"));
@@ -439,7 +444,8 @@ Outcome PersistAcrossProcesses(const Options& o) {
   KV_TRY(auto b, ImportedBucket::Open(Bucket(o, "persist")));
   for (int i = 0; i < 100; ++i) {
     KV_TRY(auto v, b.Get("key-" + std::to_string(i)));
-    KV_EXPECT(v && *v == Text("value " + std::to_string(i)), "key-" + std::to_string(i) + " reads " + Show(v));
+    KV_EXPECT(v && *v == Text("value " + std::to_string(i)),
+              "key-" + std::to_string(i) + " reads " + Show(v));
   }
   KV_TRY(auto bin, b.Get("binary"));
   KV_EXPECT(bin && *bin == binary, "the binary value reads " + Show(bin));

@@ -22,8 +22,8 @@ struct Outcome {
 };
 
 struct Options {
-  std::string prefix;             // bucket-name prefix, so that runs do not collide
-  uint32_t page_keys = 1000;      // the provider's list-keys page size in keys
+  std::string prefix;         // bucket-name prefix, so that runs do not collide
+  uint32_t page_keys = 1000;  // the provider's list-keys page size in keys
   uint32_t max_key_bytes = 65536;
   uint32_t max_value_bytes = 16 * 1024 * 1024;
   // For providers that persist: `write` in one process, then `verify` in a new one.
@@ -52,20 +52,20 @@ const std::vector<Case>& AllCases();
 
 }  // namespace conformance
 
-#define KV_EXPECT(cond, reason)                                     \
-  do {                                                              \
-    if (!(cond)) return ::conformance::Outcome::Fail(reason);       \
+#define KV_EXPECT(cond, reason)                               \
+  do {                                                        \
+    if (!(cond)) return ::conformance::Outcome::Fail(reason); \
   } while (false)
 
 #define KV_TRY(lhs, expr) KV_TRY_IMPL_(UTIL_CONCAT_(kv_try_, __LINE__), lhs, expr)
-#define KV_TRY_IMPL_(tmp, lhs, expr)                                             \
-  auto tmp = (expr);                                                             \
-  if (!tmp.ok()) return ::conformance::Outcome::Fail(tmp.status().ToString());   \
+#define KV_TRY_IMPL_(tmp, lhs, expr)                                           \
+  auto tmp = (expr);                                                           \
+  if (!tmp.ok()) return ::conformance::Outcome::Fail(tmp.status().ToString()); \
   lhs = std::move(tmp).value()
 
-#define KV_OK(expr)                                                              \
-  do {                                                                           \
-    ::util::Status kv_ok_status_ = (expr);                                       \
+#define KV_OK(expr)                                                                         \
+  do {                                                                                      \
+    ::util::Status kv_ok_status_ = (expr);                                                  \
     if (!kv_ok_status_.ok()) return ::conformance::Outcome::Fail(kv_ok_status_.ToString()); \
   } while (false)
 

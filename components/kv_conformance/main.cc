@@ -37,8 +37,8 @@ std::string DefaultPrefix() {
   timespec ts{};
   clock_gettime(CLOCK_REALTIME, &ts);
   char buf[64];
-  std::snprintf(buf, sizeof buf, "conformance-%llx-%lx/", static_cast<unsigned long long>(ts.tv_sec),
-                static_cast<long>(ts.tv_nsec));
+  std::snprintf(buf, sizeof buf, "conformance-%llx-%lx/",
+                static_cast<unsigned long long>(ts.tv_sec), static_cast<long>(ts.tv_nsec));
   return buf;
 }
 
@@ -114,7 +114,9 @@ int main(int argc, char** argv) {
     }
     Outcome r = c.fn(options);
     switch (r.kind) {
-      case Outcome::Kind::kPass: ++passed, std::printf("PASS %s\n", name.c_str()); break;
+      case Outcome::Kind::kPass:
+        ++passed, std::printf("PASS %s\n", name.c_str());
+        break;
       case Outcome::Kind::kFail:
         ++failed, std::printf("FAIL %s: %s\n", name.c_str(), r.reason.c_str());
         break;

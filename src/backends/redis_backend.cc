@@ -59,12 +59,14 @@ class RedisBucket final : public BucketBackend {
 
   util::Result<uint64_t> Increment(std::string_view key, uint64_t delta) override {
     if (delta > static_cast<uint64_t>(INT64_MAX)) {
-      return util::InvalidArgument("increment " + util::Quoted(key) + " by " + FormatCounter(delta) +
+      return util::InvalidArgument("increment " + util::Quoted(key) + " by " +
+                                   FormatCounter(delta) +
                                    ": Redis counters are signed 64-bit, so a delta above "
                                    "9223372036854775807 cannot be applied");
     }
     std::string d = FormatCounter(delta);
-    ASSIGN_OR_RETURN(Reply r, Call({"EVAL", kIncrementScript, "1", hash_, key, d}, /*errors_ok=*/true));
+    ASSIGN_OR_RETURN(Reply r,
+                     Call({"EVAL", kIncrementScript, "1", hash_, key, d}, /*errors_ok=*/true));
     if (r.is_error()) {
       if (r.text.find("NOTDECIMAL") != std::string::npos) {
         return util::InvalidArgument("increment " + util::Quoted(key) +
@@ -87,7 +89,8 @@ class RedisBucket final : public BucketBackend {
     redis::Command c = {"HMGET", hash_};
     c.insert(c.end(), keys.begin(), keys.end());
     ASSIGN_OR_RETURN(Reply r, Call(c));
-    if (r.type != Reply::Type::kArray || r.elements.size() != keys.size()) return Unexpected("HMGET", r);
+    if (r.type != Reply::Type::kArray || r.elements.size() != keys.size())
+      return Unexpected("HMGET", r);
     out.reserve(keys.size());
     for (const Reply& e : r.elements) {
       if (e.type == Reply::Type::kNil) {
@@ -121,11 +124,12 @@ class RedisBucket final : public BucketBackend {
     return r;
   }
   util::Status ServerError(std::string_view command, const Reply& r) const {
-    return util::IOError(client_->config().Describe() + ": " + std::string(command) + ": " + r.text);
+    return util::IOError(client_->config().Describe() + ": " + std::string(command) + ": " +
+                         r.text);
   }
   util::Status Unexpected(std::string_view command, const Reply&) const {
-    return util::Status(util::Code::kProtocol,
-                        client_->config().Describe() + ": unexpected reply to " + std::string(command));
+    return util::Status(util::Code::kProtocol, client_->config().Describe() +
+                                                   ": unexpected reply to " + std::string(command));
   }
 
   std::shared_ptr<redis::Client> client_;

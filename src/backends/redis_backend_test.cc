@@ -22,7 +22,8 @@ class RedisServer {
  public:
   // In the child: the server's log is not the test's output.
   static void Quiet() {
-    if (!std::freopen("/dev/null", "w", stdout) || !std::freopen("/dev/null", "w", stderr)) ::_exit(126);
+    if (!std::freopen("/dev/null", "w", stdout) || !std::freopen("/dev/null", "w", stderr))
+      ::_exit(126);
   }
   // Starts redis-server on a free port; returns false when it cannot. `password`: requirepass.
   bool Start(const std::string& password = "") {
@@ -247,7 +248,8 @@ TEST(RedisAuthTest, PasswordAndDatabaseFromTheUrl) {
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.status().code(), util::Code::kAccessDenied) << refused.status().ToString();
   Store none = open("redis://127.0.0.1:" + port);
-  EXPECT_FALSE(none.Open("b").ok()) << "a server that wants a password refuses commands without one";
+  EXPECT_FALSE(none.Open("b").ok())
+      << "a server that wants a password refuses commands without one";
   Store right = open("redis://default:s3cret@127.0.0.1:" + port + "/3");
   auto b = right.Open("b");
   ASSERT_TRUE(b.ok()) << b.status().ToString();
@@ -260,11 +262,13 @@ TEST(RedisConfigTest, OpenOfAnAbsentServerIsAClearError) {
   redis::Config c;
   c.port = 1;  // nothing listens on port 1
   c.connect_timeout_ms = 300;
-  Store store(std::make_unique<RedisStore>(std::make_unique<redis::Client>(redis::PosixConnector(), c)),
-              StoreOptions{});
+  Store store(
+      std::make_unique<RedisStore>(std::make_unique<redis::Client>(redis::PosixConnector(), c)),
+      StoreOptions{});
   auto b = store.Open("");
   ASSERT_FALSE(b.ok());
-  EXPECT_NE(b.status().message().find("redis 127.0.0.1:1"), std::string::npos) << b.status().message();
+  EXPECT_NE(b.status().message().find("redis 127.0.0.1:1"), std::string::npos)
+      << b.status().message();
 }
 
 TEST(RedisConfigTest, Urls) {

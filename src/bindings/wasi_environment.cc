@@ -6,8 +6,9 @@
 #include "abi/codec.h"
 #include "abi/guest.h"
 
-extern "C" __attribute__((import_module("wasi:cli/environment@0.2.3"), import_name("get-environment")))
-void wasi_get_environment(uint32_t ret);
+extern "C" __attribute__((import_module("wasi:cli/environment@0.2.3"),
+                          import_name("get-environment"))) void
+wasi_get_environment(uint32_t ret);
 
 namespace bindings {
 

@@ -62,8 +62,8 @@ util::Result<int64_t> BinaryReader::ReadS33(std::string_view what) {
 
 util::Result<std::span<const uint8_t>> BinaryReader::ReadBytes(size_t n, std::string_view what) {
   if (n > remaining()) {
-    return Error(what, "needs " + std::to_string(n) + " bytes, " + std::to_string(remaining()) +
-                           " left");
+    return Error(what,
+                 "needs " + std::to_string(n) + " bytes, " + std::to_string(remaining()) + " left");
   }
   auto bytes = data_.subspan(pos_, n);
   pos_ += n;

@@ -65,8 +65,10 @@ TEST(BinaryReaderTest, ErrorsCarryTheAbsoluteOffset) {
 TEST(BinaryReaderTest, NamesMustBeUtf8) {
   std::vector<uint8_t> ok = {0x03, 0xe2, 0x82, 0xac};  // "€"
   EXPECT_TRUE(Over(ok).ReadName("n").ok());
-  for (std::vector<uint8_t> bad : {std::vector<uint8_t>{0x01, 0xff}, {0x02, 0xc0, 0x80},
-                                   {0x01, 0xe2}, {0x03, 0xed, 0xa0, 0x80}}) {
+  for (std::vector<uint8_t> bad : {std::vector<uint8_t>{0x01, 0xff},
+                                   {0x02, 0xc0, 0x80},
+                                   {0x01, 0xe2},
+                                   {0x03, 0xed, 0xa0, 0x80}}) {
     EXPECT_FALSE(Over(bad).ReadName("n").ok());
   }
 }

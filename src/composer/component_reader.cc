@@ -188,8 +188,8 @@ util::Result<const Type*> Evaluator::DefType(BinaryReader& r, Scope& s, uint32_t
       uint64_t idx_at = r.offset();
       ASSIGN_OR_RETURN(uint32_t idx, r.ReadU32("resource index"));
       if (idx >= s.types.size() || s.types[idx]->kind != K::kResource) {
-        return r.ErrorAt(idx_at, "handle type", "type index " + std::to_string(idx) +
-                                                    " is not a resource");
+        return r.ErrorAt(idx_at, "handle type",
+                         "type index " + std::to_string(idx) + " is not a resource");
       }
       Type* t = NewValue(op == 0x69 ? K::kOwn : K::kBorrow);
       t->a = s.types[idx];
@@ -313,7 +313,8 @@ util::Result<Entity> Evaluator::ExternType(BinaryReader& r, Scope& s) {
       uint64_t idx_at = r.offset();
       ASSIGN_OR_RETURN(uint32_t idx, r.ReadU32("type bound"));
       if (idx >= s.types.size()) {
-        return r.ErrorAt(idx_at, "type bound", "type index " + std::to_string(idx) + " out of range");
+        return r.ErrorAt(idx_at, "type bound",
+                         "type index " + std::to_string(idx) + " out of range");
       }
       return Entity{Sort::kType, s.types[idx]};
     }
@@ -332,12 +333,23 @@ util::Result<Entity> Evaluator::ExternType(BinaryReader& r, Scope& s) {
 
 util::Status Evaluator::Add(Scope& s, Entity e, BinaryReader& r) {
   switch (e.sort) {
-    case Sort::kType: s.types.push_back(e.type); break;
-    case Sort::kFunc: s.funcs.push_back(e.type); break;
-    case Sort::kInstance: s.instances.push_back(e.type); break;
-    case Sort::kComponent: s.components.push_back(e.type); break;
-    case Sort::kCoreModule: ++s.core_modules; break;
-    case Sort::kValue: return util::Unsupported("values are not supported").AtOffset(r.offset());
+    case Sort::kType:
+      s.types.push_back(e.type);
+      break;
+    case Sort::kFunc:
+      s.funcs.push_back(e.type);
+      break;
+    case Sort::kInstance:
+      s.instances.push_back(e.type);
+      break;
+    case Sort::kComponent:
+      s.components.push_back(e.type);
+      break;
+    case Sort::kCoreModule:
+      ++s.core_modules;
+      break;
+    case Sort::kValue:
+      return util::Unsupported("values are not supported").AtOffset(r.offset());
   }
   return util::Status::Ok();
 }
@@ -357,12 +369,23 @@ util::Result<std::pair<Sort, uint32_t>> Evaluator::SortIdx(BinaryReader& r, bool
       out = Sort::kCoreModule;
       break;
     }
-    case 0x01: out = Sort::kFunc; break;
-    case 0x02: out = Sort::kValue; break;
-    case 0x03: out = Sort::kType; break;
-    case 0x04: out = Sort::kComponent; break;
-    case 0x05: out = Sort::kInstance; break;
-    default: return r.ErrorAt(at, "sort", "unknown sort " + Hex(sort));
+    case 0x01:
+      out = Sort::kFunc;
+      break;
+    case 0x02:
+      out = Sort::kValue;
+      break;
+    case 0x03:
+      out = Sort::kType;
+      break;
+    case 0x04:
+      out = Sort::kComponent;
+      break;
+    case 0x05:
+      out = Sort::kInstance;
+      break;
+    default:
+      return r.ErrorAt(at, "sort", "unknown sort " + Hex(sort));
   }
   return std::make_pair(out, 0u);
 }
@@ -376,14 +399,19 @@ util::Result<Entity> Evaluator::Item(BinaryReader& r, const Scope& s, Sort sort,
     return Entity{sort, space[index]};
   };
   switch (sort) {
-    case Sort::kType: return pick(s.types);
-    case Sort::kFunc: return pick(s.funcs);
-    case Sort::kInstance: return pick(s.instances);
-    case Sort::kComponent: return pick(s.components);
+    case Sort::kType:
+      return pick(s.types);
+    case Sort::kFunc:
+      return pick(s.funcs);
+    case Sort::kInstance:
+      return pick(s.instances);
+    case Sort::kComponent:
+      return pick(s.components);
     case Sort::kCoreModule:
       if (index >= s.core_modules) return r.ErrorAt(at, "core module", "index out of range");
       return Entity{Sort::kCoreModule, nullptr};
-    case Sort::kValue: break;
+    case Sort::kValue:
+      break;
   }
   return util::Unsupported("values are not supported").AtOffset(at);
 }
@@ -402,13 +430,13 @@ util::Status Evaluator::Alias(BinaryReader& r, Scope& s) {
       if (inst >= s.instances.size()) return r.ErrorAt(at, "alias", "instance index out of range");
       const Entity* e = s.instances[inst]->exports.Find(name);
       if (e == nullptr) {
-        return r.ErrorAt(at, "alias", "instance " + std::to_string(inst) + " has no export `" +
-                                          name + "`");
+        return r.ErrorAt(at, "alias",
+                         "instance " + std::to_string(inst) + " has no export `" + name + "`");
       }
       if (e->sort != sort) {
-        return r.ErrorAt(at, "alias", "export `" + name + "` is a " +
-                                          std::string(SortName(e->sort)) + ", not a " +
-                                          std::string(SortName(sort)));
+        return r.ErrorAt(at, "alias",
+                         "export `" + name + "` is a " + std::string(SortName(e->sort)) +
+                             ", not a " + std::string(SortName(sort)));
       }
       return Add(s, *e, r);
     }
@@ -425,7 +453,8 @@ util::Status Evaluator::Alias(BinaryReader& r, Scope& s) {
       if (core) return util::Status::Ok();  // core types: not tracked
       Scope* outer = &s;
       for (uint32_t i = 0; i < count && outer != nullptr; ++i) outer = outer->parent;
-      if (outer == nullptr) return r.ErrorAt(at, "outer alias", "count reaches past the outermost scope");
+      if (outer == nullptr)
+        return r.ErrorAt(at, "outer alias", "count reaches past the outermost scope");
       ASSIGN_OR_RETURN(Entity e, Item(r, *outer, sort, idx, at));
       return Add(s, e, r);
     }
@@ -463,9 +492,11 @@ util::Result<const Type*> Evaluator::TypeScope(BinaryReader& r, Scope& parent, b
         if (op == 0x03 && !component) {
           return r.ErrorAt(decl_at, "declaration", "an instance type cannot declare imports");
         }
-        ASSIGN_OR_RETURN(std::string name, ExternName(r, op == 0x03 ? "import name" : "export name"));
+        ASSIGN_OR_RETURN(std::string name,
+                         ExternName(r, op == 0x03 ? "import name" : "export name"));
         ASSIGN_OR_RETURN(Entity e, ExternType(r, s));
-        if (e.sort == Sort::kType && e.type->kind == K::kResource && e.type->resource_name.empty()) {
+        if (e.sort == Sort::kType && e.type->kind == K::kResource &&
+            e.type->resource_name.empty()) {
           e.type->resource_name = name;
         }
         if (!(op == 0x03 ? s.imports : s.exports).Add(name, e)) {
@@ -492,9 +523,9 @@ util::Result<const Type*> Evaluator::Instantiate(const Type* component, const En
   auto bind = [&](auto&& self, const Entity& expected, const Entity& actual,
                   const std::string& path) -> util::Status {
     if (expected.sort != actual.sort) {
-      return r.ErrorAt(at, "instantiation", "argument `" + path + "` is a " +
-                                                std::string(SortName(actual.sort)) + ", expected a " +
-                                                std::string(SortName(expected.sort)));
+      return r.ErrorAt(at, "instantiation",
+                       "argument `" + path + "` is a " + std::string(SortName(actual.sort)) +
+                           ", expected a " + std::string(SortName(expected.sort)));
     }
     if (expected.sort == Sort::kType && expected.type->kind == K::kResource &&
         expected.type->abstract) {
@@ -613,8 +644,8 @@ util::Status Evaluator::Canon(BinaryReader& r, Scope& s) {
       (void)func;
       return skip_options();
     }
-    case 0x02:  // resource.new
-    case 0x03:  // resource.drop
+    case 0x02:    // resource.new
+    case 0x03:    // resource.drop
     case 0x04: {  // resource.rep
       ASSIGN_OR_RETURN(uint32_t t, r.ReadU32("resource built-in"));
       (void)t;
@@ -716,13 +747,15 @@ util::Status Evaluator::Section(uint8_t id, BinaryReader& r, Scope& s, uint32_t 
         ASSIGN_OR_RETURN(uint8_t ascribed, r.ReadByte("export type ascription"));
         if (ascribed == 0x01) {
           ASSIGN_OR_RETURN(Entity t, ExternType(r, s));
-          if (t.sort != e.sort) return r.ErrorAt(item_at, "export", "ascribed type has another sort");
+          if (t.sort != e.sort)
+            return r.ErrorAt(item_at, "export", "ascribed type has another sort");
           // An ascribed resource stays the exported resource itself.
           if (!(t.sort == Sort::kType && t.type->kind == K::kResource)) e = t;
         } else if (ascribed != 0x00) {
           return r.Error("export type ascription", "expected 0x00 or 0x01");
         }
-        if (e.sort == Sort::kType && e.type->kind == K::kResource && e.type->resource_name.empty()) {
+        if (e.sort == Sort::kType && e.type->kind == K::kResource &&
+            e.type->resource_name.empty()) {
           e.type->resource_name = name;
         }
         if (!s.exports.Add(name, e)) return r.ErrorAt(at, "export", "duplicate `" + name + "`");

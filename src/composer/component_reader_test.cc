@@ -20,10 +20,10 @@ const std::vector<uint8_t> kImportOneFunction = {
     0x01,                                            //   one type:
     0x42, 0x02,                                      //   an instance type of 2 declarations
     0x01, 0x40, 0x00, 0x01, 0x00,                    //     type 0: func(), no result
-    0x04, 0x00, 0x01, 'f', 0x01, 0x00,               //     export "f" (func (type 0))
+    0x04, 0x00, 0x01, 'f',  0x01, 0x00,              //     export "f" (func (type 0))
     0x0a, 0x0a,                                      // import section, 10 bytes
     0x01,                                            //   one import:
-    0x00, 0x05, 'a', ':', 'b', '/', 'c',             //   "a:b/c"
+    0x00, 0x05, 'a',  ':',  'b',  '/',  'c',         //   "a:b/c"
     0x05, 0x00,                                      //   (instance (type 0))
 };
 
@@ -117,7 +117,8 @@ std::vector<std::filesystem::path> CorpusFiles() {
 
 std::vector<uint8_t> Slurp(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
-  return std::vector<uint8_t>((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  return std::vector<uint8_t>((std::istreambuf_iterator<char>(in)),
+                              std::istreambuf_iterator<char>());
 }
 
 // Every prefix of two real components (one with resources and nested shims, one composed by

@@ -126,7 +126,9 @@ class Merger {
       if (have != nullptr) {
         util::Status s = CheckEqual(*have, x);
         if (!s.ok()) {
-          return std::move(s).WithContext("mismatched type for export " + Q(n)).WithContext(context);
+          return std::move(s)
+              .WithContext("mismatched type for export " + Q(n))
+              .WithContext(context);
         }
         continue;
       }
@@ -354,7 +356,8 @@ class InstanceTypeEncoder {
         break;
       }
       default:
-        return util::Unsupported("cannot re-encode a " + Describe(t) + " inside import " + Q(self_));
+        return util::Unsupported("cannot re-encode a " + Describe(t) + " inside import " +
+                                 Q(self_));
     }
     uint32_t idx = Decl(d, true);
     local_[t] = idx;
@@ -406,12 +409,24 @@ void OneItemSection(BinaryWriter& out, uint8_t id, const BinaryWriter& item) {
 
 void WriteSort(BinaryWriter& w, Sort sort) {
   switch (sort) {
-    case Sort::kCoreModule: w.Byte(0x00), w.Byte(0x11); break;
-    case Sort::kFunc: w.Byte(0x01); break;
-    case Sort::kValue: w.Byte(0x02); break;
-    case Sort::kType: w.Byte(0x03); break;
-    case Sort::kComponent: w.Byte(0x04); break;
-    case Sort::kInstance: w.Byte(0x05); break;
+    case Sort::kCoreModule:
+      w.Byte(0x00), w.Byte(0x11);
+      break;
+    case Sort::kFunc:
+      w.Byte(0x01);
+      break;
+    case Sort::kValue:
+      w.Byte(0x02);
+      break;
+    case Sort::kType:
+      w.Byte(0x03);
+      break;
+    case Sort::kComponent:
+      w.Byte(0x04);
+      break;
+    case Sort::kInstance:
+      w.Byte(0x05);
+      break;
   }
 }
 
@@ -441,8 +456,8 @@ util::Result<std::vector<const MergedImport*>> TopoSort(
               util::Code::kTypeMismatch,
               "import " + Q(m.name) + " of " + Q(m.from) + " uses " + Q(o.name) + " from " +
                   Q(o.import) + ", which " + Q(p->second) +
-                  " provides: that import cannot stay outside the composition; plug " +
-                  Q(m.name) + " as well, or do not plug " + Q(o.import));
+                  " provides: that import cannot stay outside the composition; plug " + Q(m.name) +
+                  " as well, or do not plug " + Q(o.import));
         }
         return util::Unsupported("import " + Q(m.name) + " uses " + Q(o.name) + " from " +
                                  Q(o.import) + ", which is not imported");
@@ -491,9 +506,9 @@ util::Result<PlugOutput> Plug(const std::vector<Input>& plugs, const Input& sock
         if (!NamesMatch(name, export_name)) continue;
         util::Status s = CheckSubtype(wanted, provided, resources);
         if (!s.ok()) {
-          return std::move(s).WithContext(
-              "cannot plug export " + Q(export_name) + " of " + Q(loaded[i].input->name) +
-              " into import " + Q(name) + " of " + Q(socket.name) + ": type mismatch");
+          return std::move(s).WithContext("cannot plug export " + Q(export_name) + " of " +
+                                          Q(loaded[i].input->name) + " into import " + Q(name) +
+                                          " of " + Q(socket.name) + ": type mismatch");
         }
         connections.emplace(name, Connection{i, export_name});
         plugged_by.emplace(name, loaded[i].input->name);
@@ -508,9 +523,10 @@ util::Result<PlugOutput> Plug(const std::vector<Input>& plugs, const Input& sock
     for (const Loaded& l : loaded) {
       for (const auto& [n, e] : l.type->exports.items()) provided += "\n  " + n;
     }
-    return util::NotFound("the socket component " + Q(socket.name) +
-                          " had no matching imports for the plugs that were provided; they export:" +
-                          (provided.empty() ? std::string(" nothing") : provided));
+    return util::NotFound(
+        "the socket component " + Q(socket.name) +
+        " had no matching imports for the plugs that were provided; they export:" +
+        (provided.empty() ? std::string(" nothing") : provided));
   }
   for (size_t i = 0; i < loaded.size(); ++i) {
     if (!used[i]) {
@@ -616,11 +632,10 @@ util::Result<PlugOutput> Plug(const std::vector<Input>& plugs, const Input& sock
     OneItemSection(out, 6, alias);
     plugged_instance[name] = instances++;
   }
-  uint32_t socket_instance =
-      instantiate(socket_component, socket_type, [&](const std::string& n) {
-        auto p = plugged_instance.find(n);
-        return p != plugged_instance.end() ? p->second : instance_of.at(n);
-      });
+  uint32_t socket_instance = instantiate(socket_component, socket_type, [&](const std::string& n) {
+    auto p = plugged_instance.find(n);
+    return p != plugged_instance.end() ? p->second : instance_of.at(n);
+  });
   spaces[Sort::kInstance] = instances;
   spaces[Sort::kType] = types;
   spaces[Sort::kComponent] = components;

@@ -15,21 +15,36 @@ std::string Q(std::string_view name) { return "`" + std::string(name) + "`"; }
 
 std::string_view KindName(const Type* t) {
   switch (t->kind) {
-    case K::kPrim: return PrimName(t->prim);
-    case K::kRecord: return "record";
-    case K::kVariant: return "variant";
-    case K::kList: return "list";
-    case K::kTuple: return "tuple";
-    case K::kFlags: return "flags";
-    case K::kEnum: return "enum";
-    case K::kOption: return "option";
-    case K::kResult: return "result";
-    case K::kOwn: return "own";
-    case K::kBorrow: return "borrow";
-    case K::kResource: return "resource";
-    case K::kFunc: return "function";
-    case K::kInstance: return "instance";
-    case K::kComponent: return "component";
+    case K::kPrim:
+      return PrimName(t->prim);
+    case K::kRecord:
+      return "record";
+    case K::kVariant:
+      return "variant";
+    case K::kList:
+      return "list";
+    case K::kTuple:
+      return "tuple";
+    case K::kFlags:
+      return "flags";
+    case K::kEnum:
+      return "enum";
+    case K::kOption:
+      return "option";
+    case K::kResult:
+      return "result";
+    case K::kOwn:
+      return "own";
+    case K::kBorrow:
+      return "borrow";
+    case K::kResource:
+      return "resource";
+    case K::kFunc:
+      return "function";
+    case K::kInstance:
+      return "instance";
+    case K::kComponent:
+      return "component";
   }
   return "type";
 }
@@ -61,8 +76,10 @@ util::Status Checker::Entities(const Entity& e, const Entity& a) {
                     std::string(SortName(a.sort)));
   }
   switch (e.sort) {
-    case Sort::kInstance: return Instances(e.type, a.type);
-    case Sort::kFunc: return Funcs(e.type, a.type);
+    case Sort::kInstance:
+      return Instances(e.type, a.type);
+    case Sort::kFunc:
+      return Funcs(e.type, a.type);
     case Sort::kType:
       if (e.type->kind == K::kResource || a.type->kind == K::kResource) {
         return Resources(e.type, a.type);
@@ -92,8 +109,8 @@ util::Status Checker::Instances(const Type* e, const Type* a) {
   for (const auto& [name, ex] : e->exports.items()) {
     const Entity* ax = a->exports.Find(name);
     if (ax == nullptr) {
-      problems.push_back(Mismatch("instance is missing expected " +
-                                  std::string(SortName(ex.sort)) + " export " + Q(name)));
+      problems.push_back(Mismatch("instance is missing expected " + std::string(SortName(ex.sort)) +
+                                  " export " + Q(name)));
       continue;
     }
     util::Status s = Entities(ex, *ax);
@@ -114,9 +131,8 @@ util::Status Checker::Funcs(const Type* e, const Type* a) {
                     (a->async ? "async" : "sync") + " function");
   }
   if (e->members.size() != a->members.size()) {
-    return Mismatch("expected function with parameter count " +
-                    std::to_string(e->members.size()) + ", found parameter count " +
-                    std::to_string(a->members.size()));
+    return Mismatch("expected function with parameter count " + std::to_string(e->members.size()) +
+                    ", found parameter count " + std::to_string(a->members.size()));
   }
   for (size_t i = 0; i < e->members.size(); ++i) {
     const Member& em = e->members[i];
@@ -126,7 +142,8 @@ util::Status Checker::Funcs(const Type* e, const Type* a) {
                       Q(em.name) + ", found name " + Q(am.name));
     }
     util::Status s = Values(em.type, am.type);
-    if (!s.ok()) return std::move(s).WithContext("mismatched type for function parameter " + Q(em.name));
+    if (!s.ok())
+      return std::move(s).WithContext("mismatched type for function parameter " + Q(em.name));
   }
   if ((e->a == nullptr) != (a->a == nullptr)) {
     return Mismatch(e->a ? "expected function with a result, found function without a result"
@@ -141,8 +158,7 @@ util::Status Checker::Funcs(const Type* e, const Type* a) {
 
 util::Status Checker::Resources(const Type* e, const Type* a) {
   if (e->kind != K::kResource || a->kind != K::kResource) {
-    return Mismatch("expected " + std::string(KindName(e)) + ", found " +
-                    std::string(KindName(a)));
+    return Mismatch("expected " + std::string(KindName(e)) + ", found " + std::string(KindName(a)));
   }
   if (Resolve(e) != a) {
     return Mismatch("expected resource " + Q(Describe(e)) + ", found resource " + Q(Describe(a)));
@@ -161,8 +177,7 @@ util::Status Checker::Optional(const Type* e, const Type* a, const std::string& 
 util::Status Checker::Values(const Type* e, const Type* a) {
   if (e == a) return util::Status::Ok();
   if (e->kind != a->kind) {
-    return Mismatch("expected " + std::string(KindName(e)) + ", found " +
-                    std::string(KindName(a)));
+    return Mismatch("expected " + std::string(KindName(e)) + ", found " + std::string(KindName(a)));
   }
   switch (e->kind) {
     case K::kPrim:

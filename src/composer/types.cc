@@ -4,12 +4,18 @@ namespace composer {
 
 std::string_view SortName(Sort sort) {
   switch (sort) {
-    case Sort::kCoreModule: return "core module";
-    case Sort::kFunc: return "function";
-    case Sort::kValue: return "value";
-    case Sort::kType: return "type";
-    case Sort::kComponent: return "component";
-    case Sort::kInstance: return "instance";
+    case Sort::kCoreModule:
+      return "core module";
+    case Sort::kFunc:
+      return "function";
+    case Sort::kValue:
+      return "value";
+    case Sort::kType:
+      return "type";
+    case Sort::kComponent:
+      return "component";
+    case Sort::kInstance:
+      return "instance";
   }
   return "item";
 }
@@ -18,20 +24,34 @@ bool IsPrimCode(uint8_t code) { return (code >= 0x73 && code <= 0x7f) || code ==
 
 std::string_view PrimName(Prim prim) {
   switch (prim) {
-    case Prim::kBool: return "bool";
-    case Prim::kS8: return "s8";
-    case Prim::kU8: return "u8";
-    case Prim::kS16: return "s16";
-    case Prim::kU16: return "u16";
-    case Prim::kS32: return "s32";
-    case Prim::kU32: return "u32";
-    case Prim::kS64: return "s64";
-    case Prim::kU64: return "u64";
-    case Prim::kF32: return "f32";
-    case Prim::kF64: return "f64";
-    case Prim::kChar: return "char";
-    case Prim::kString: return "string";
-    case Prim::kErrorContext: return "error-context";
+    case Prim::kBool:
+      return "bool";
+    case Prim::kS8:
+      return "s8";
+    case Prim::kU8:
+      return "u8";
+    case Prim::kS16:
+      return "s16";
+    case Prim::kU16:
+      return "u16";
+    case Prim::kS32:
+      return "s32";
+    case Prim::kU32:
+      return "u32";
+    case Prim::kS64:
+      return "s64";
+    case Prim::kU64:
+      return "u64";
+    case Prim::kF32:
+      return "f32";
+    case Prim::kF64:
+      return "f64";
+    case Prim::kChar:
+      return "char";
+    case Prim::kString:
+      return "string";
+    case Prim::kErrorContext:
+      return "error-context";
   }
   return "?";
 }
@@ -150,28 +170,39 @@ std::string Describe(const Type* t) {
   if (t == nullptr) return "_";
   using K = Type::Kind;
   switch (t->kind) {
-    case K::kPrim: return std::string(PrimName(t->prim));
-    case K::kRecord: return "record { " + Join(t->members, true) + " }";
-    case K::kVariant: return "variant { " + Join(t->members, true) + " }";
-    case K::kList: return "list<" + Describe(t->a) + ">";
-    case K::kTuple: return "tuple<" + Join(t->members, false) + ">";
+    case K::kPrim:
+      return std::string(PrimName(t->prim));
+    case K::kRecord:
+      return "record { " + Join(t->members, true) + " }";
+    case K::kVariant:
+      return "variant { " + Join(t->members, true) + " }";
+    case K::kList:
+      return "list<" + Describe(t->a) + ">";
+    case K::kTuple:
+      return "tuple<" + Join(t->members, false) + ">";
     case K::kFlags:
     case K::kEnum: {
       std::string s = t->kind == K::kFlags ? "flags { " : "enum { ";
       for (size_t i = 0; i < t->labels.size(); ++i) s += (i ? ", " : "") + t->labels[i];
       return s + " }";
     }
-    case K::kOption: return "option<" + Describe(t->a) + ">";
-    case K::kResult: return "result<" + Describe(t->a) + ", " + Describe(t->b) + ">";
-    case K::kOwn: return "own<" + Describe(t->a) + ">";
-    case K::kBorrow: return "borrow<" + Describe(t->a) + ">";
+    case K::kOption:
+      return "option<" + Describe(t->a) + ">";
+    case K::kResult:
+      return "result<" + Describe(t->a) + ", " + Describe(t->b) + ">";
+    case K::kOwn:
+      return "own<" + Describe(t->a) + ">";
+    case K::kBorrow:
+      return "borrow<" + Describe(t->a) + ">";
     case K::kResource:
       return t->resource_name.empty() ? std::string("resource") : t->resource_name;
     case K::kFunc:
       return std::string(t->async ? "async " : "") + "func(" + Join(t->members, true) + ")" +
              (t->a ? " -> " + Describe(t->a) : "");
-    case K::kInstance: return "instance";
-    case K::kComponent: return "component";
+    case K::kInstance:
+      return "instance";
+    case K::kComponent:
+      return "component";
   }
   return "?";
 }

@@ -105,9 +105,9 @@ struct Type {
   Prim prim = Prim::kBool;
   std::vector<Member> members;      // record, variant, tuple, func params
   std::vector<std::string> labels;  // flags, enum
-  const Type* a = nullptr;          // list/option element, result ok, own/borrow target, func result
-  const Type* b = nullptr;          // result err
-  bool async = false;               // func
+  const Type* a = nullptr;  // list/option element, result ok, own/borrow target, func result
+  const Type* b = nullptr;  // result err
+  bool async = false;       // func
 
   // Resources: `abstract` while a `(sub resource)` placeholder is unbound.
   bool abstract = false;

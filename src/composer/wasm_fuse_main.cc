@@ -31,7 +31,8 @@ int Usage(const char* problem) {
 util::Result<std::vector<uint8_t>> ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) return util::IOError("cannot open `" + path + "`: " + std::strerror(errno));
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
+                             std::istreambuf_iterator<char>());
   if (in.bad()) return util::IOError("cannot read `" + path + "`");
   return bytes;
 }
@@ -42,7 +43,8 @@ util::Status WriteFile(const std::string& path, const std::vector<uint8_t>& byte
   {
     std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
     if (!out) return util::IOError("cannot create `" + tmp + "`: " + std::strerror(errno));
-    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    out.write(reinterpret_cast<const char*>(bytes.data()),
+              static_cast<std::streamsize>(bytes.size()));
     out.close();
     if (!out) return util::IOError("cannot write `" + tmp + "`");
   }

@@ -9,7 +9,7 @@ size_t KeyIndex::Slot(std::string_view key, bool* found) const {
   *found = false;
   if (slots_.empty()) return kNone;
   size_t mask = slots_.size() - 1;
-  size_t i = std::hash<std::string_view>{}(key) & mask;
+  size_t i = std::hash<std::string_view>{}(key)&mask;
   size_t first_tombstone = kNone;
   for (;;) {
     uint32_t s = slots_[i];
@@ -58,8 +58,8 @@ uint32_t KeyIndex::Put(std::string_view key, uint64_t value_offset, uint32_t val
     return previous;
   }
   if (slots_[i] == kEmpty) ++used_slots_;
-  entries_.push_back({value_offset, arena_.size(), value_len, bytes,
-                      static_cast<uint32_t>(key.size()), 1});
+  entries_.push_back(
+      {value_offset, arena_.size(), value_len, bytes, static_cast<uint32_t>(key.size()), 1});
   arena_.append(key);
   slots_[i] = static_cast<uint32_t>(entries_.size());
   ++live_;

@@ -19,9 +19,9 @@ class KeyIndex {
     uint64_t value_offset;
     uint64_t key_offset;  // in the arena
     uint32_t value_len;
-    uint32_t bytes;       // of the log this key's latest change accounts for
+    uint32_t bytes;  // of the log this key's latest change accounts for
     uint32_t key_len;
-    uint32_t live;        // 0 once deleted; the entry keeps its position
+    uint32_t live;  // 0 once deleted; the entry keeps its position
   };
   static constexpr size_t kNone = SIZE_MAX;
 

@@ -20,7 +20,8 @@ util::Result<Config> ParseUrl(std::string_view url) {
     std::string_view auth = rest.substr(0, at);
     rest = rest.substr(at + 1);
     size_t colon = auth.find(':');
-    if (colon == std::string_view::npos) return bad("credentials need `user:password` or `:password`");
+    if (colon == std::string_view::npos)
+      return bad("credentials need `user:password` or `:password`");
     c.user = auth.substr(0, colon);
     c.password = auth.substr(colon + 1);
   }
@@ -30,7 +31,8 @@ util::Result<Config> ParseUrl(std::string_view url) {
     std::string_view db = rest.substr(slash + 1);
     if (!db.empty()) {
       auto [end, ec] = std::from_chars(db.data(), db.data() + db.size(), c.db);
-      if (ec != std::errc() || end != db.data() + db.size()) return bad("the database is not a number");
+      if (ec != std::errc() || end != db.data() + db.size())
+        return bad("the database is not a number");
     }
   }
   size_t colon = hostport.rfind(':');

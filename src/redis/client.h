@@ -72,7 +72,8 @@ class Client {
 
  private:
   util::Status EnsureConnected();
-  util::Result<std::vector<resp::Reply>> RoundTrip(const std::vector<uint8_t>& request, size_t replies);
+  util::Result<std::vector<resp::Reply>> RoundTrip(const std::vector<uint8_t>& request,
+                                                   size_t replies);
 
   Connector* connector_;
   Config config_;

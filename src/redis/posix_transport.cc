@@ -74,10 +74,12 @@ class Posix final : public Connector {
     addrinfo* found = nullptr;
     std::string port = std::to_string(c.port);
     int g = ::getaddrinfo(c.host.c_str(), port.c_str(), &hints, &found);
-    if (g != 0) return util::IOError(c.Describe() + ": cannot resolve the host: " + gai_strerror(g));
+    if (g != 0)
+      return util::IOError(c.Describe() + ": cannot resolve the host: " + gai_strerror(g));
     util::Status last = util::IOError(c.Describe() + ": no address to connect to");
     for (addrinfo* a = found; a != nullptr; a = a->ai_next) {
-      int fd = ::socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol);
+      int fd =
+          ::socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol);
       if (fd < 0) continue;
       int one = 1;
       ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);

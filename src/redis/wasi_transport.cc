@@ -24,29 +24,36 @@
 extern "C" {
 WASI_IMPORT(INSTANCE_NET, "instance-network") uint32_t wasi_instance_network();
 WASI_IMPORT(NET, "[resource-drop]network") void wasi_drop_network(uint32_t);
-WASI_IMPORT(TCP_CREATE, "create-tcp-socket") void wasi_create_tcp_socket(uint32_t family, uint32_t ret);
+WASI_IMPORT(TCP_CREATE, "create-tcp-socket")
+void wasi_create_tcp_socket(uint32_t family, uint32_t ret);
 WASI_IMPORT(TCP, "[method]tcp-socket.start-connect")
 void wasi_start_connect(uint32_t self, uint32_t network, uint32_t disc, uint32_t p0, uint32_t p1,
                         uint32_t p2, uint32_t p3, uint32_t p4, uint32_t p5, uint32_t p6,
                         uint32_t p7, uint32_t p8, uint32_t p9, uint32_t p10, uint32_t ret);
-WASI_IMPORT(TCP, "[method]tcp-socket.finish-connect") void wasi_finish_connect(uint32_t self, uint32_t ret);
+WASI_IMPORT(TCP, "[method]tcp-socket.finish-connect")
+void wasi_finish_connect(uint32_t self, uint32_t ret);
 WASI_IMPORT(TCP, "[method]tcp-socket.subscribe") uint32_t wasi_tcp_subscribe(uint32_t self);
 WASI_IMPORT(TCP, "[resource-drop]tcp-socket") void wasi_drop_tcp_socket(uint32_t);
 WASI_IMPORT(LOOKUP, "resolve-addresses")
 void wasi_resolve_addresses(uint32_t network, uint32_t name, uint32_t len, uint32_t ret);
 WASI_IMPORT(LOOKUP, "[method]resolve-address-stream.resolve-next-address")
 void wasi_resolve_next(uint32_t self, uint32_t ret);
-WASI_IMPORT(LOOKUP, "[method]resolve-address-stream.subscribe") uint32_t wasi_resolve_subscribe(uint32_t);
-WASI_IMPORT(LOOKUP, "[resource-drop]resolve-address-stream") void wasi_drop_resolve_stream(uint32_t);
+WASI_IMPORT(LOOKUP, "[method]resolve-address-stream.subscribe")
+uint32_t wasi_resolve_subscribe(uint32_t);
+WASI_IMPORT(LOOKUP, "[resource-drop]resolve-address-stream")
+void wasi_drop_resolve_stream(uint32_t);
 WASI_IMPORT(POLL, "poll") void wasi_poll(uint32_t list, uint32_t len, uint32_t ret);
 WASI_IMPORT(POLL, "[resource-drop]pollable") void wasi_drop_pollable(uint32_t);
-WASI_IMPORT(STREAMS, "[method]input-stream.read") void wasi_read(uint32_t self, uint64_t len, uint32_t ret);
+WASI_IMPORT(STREAMS, "[method]input-stream.read")
+void wasi_read(uint32_t self, uint64_t len, uint32_t ret);
 WASI_IMPORT(STREAMS, "[method]input-stream.subscribe") uint32_t wasi_input_subscribe(uint32_t);
 WASI_IMPORT(STREAMS, "[resource-drop]input-stream") void wasi_drop_input(uint32_t);
-WASI_IMPORT(STREAMS, "[method]output-stream.check-write") void wasi_check_write(uint32_t self, uint32_t ret);
+WASI_IMPORT(STREAMS, "[method]output-stream.check-write")
+void wasi_check_write(uint32_t self, uint32_t ret);
 WASI_IMPORT(STREAMS, "[method]output-stream.write")
 void wasi_write(uint32_t self, uint32_t ptr, uint32_t len, uint32_t ret);
-WASI_IMPORT(STREAMS, "[method]output-stream.blocking-flush") void wasi_blocking_flush(uint32_t self, uint32_t ret);
+WASI_IMPORT(STREAMS, "[method]output-stream.blocking-flush")
+void wasi_blocking_flush(uint32_t self, uint32_t ret);
 WASI_IMPORT(STREAMS, "[method]output-stream.subscribe") uint32_t wasi_output_subscribe(uint32_t);
 WASI_IMPORT(STREAMS, "[resource-drop]output-stream") void wasi_drop_output(uint32_t);
 WASI_IMPORT(IO_ERROR, "[resource-drop]error") void wasi_drop_io_error(uint32_t);
@@ -61,16 +68,32 @@ using cabi::AddressOf;
 using ErrorCode = cabi::U8;  // an enum of 21 cases
 using Handle = cabi::Handle;
 using Ipv4 = cabi::Tuple<cabi::U8, cabi::U8, cabi::U8, cabi::U8>;
-using Ipv6 = cabi::Tuple<cabi::U16, cabi::U16, cabi::U16, cabi::U16, cabi::U16, cabi::U16, cabi::U16, cabi::U16>;
+using Ipv6 = cabi::Tuple<cabi::U16, cabi::U16, cabi::U16, cabi::U16, cabi::U16, cabi::U16,
+                         cabi::U16, cabi::U16>;
 using IpAddress = cabi::Variant<Ipv4, Ipv6>;
 using StreamError = cabi::Variant<Handle, cabi::Unit>;
 
-constexpr const char* kErrorCodes[] = {
-    "unknown", "access denied", "not supported", "invalid argument", "out of memory", "timeout",
-    "concurrency conflict", "not in progress", "would block", "invalid state", "new socket limit",
-    "address not bindable", "address in use", "remote unreachable", "connection refused",
-    "connection reset", "connection aborted", "datagram too large", "name unresolvable",
-    "temporary resolver failure", "permanent resolver failure"};
+constexpr const char* kErrorCodes[] = {"unknown",
+                                       "access denied",
+                                       "not supported",
+                                       "invalid argument",
+                                       "out of memory",
+                                       "timeout",
+                                       "concurrency conflict",
+                                       "not in progress",
+                                       "would block",
+                                       "invalid state",
+                                       "new socket limit",
+                                       "address not bindable",
+                                       "address in use",
+                                       "remote unreachable",
+                                       "connection refused",
+                                       "connection reset",
+                                       "connection aborted",
+                                       "datagram too large",
+                                       "name unresolvable",
+                                       "temporary resolver failure",
+                                       "permanent resolver failure"};
 constexpr uint8_t kWouldBlock = 8;
 
 std::string CodeName(uint8_t code) {
@@ -208,27 +231,30 @@ class Wasi final : public Connector {
     uint32_t network = wasi_instance_network();
     std::vector<IpAddress::Value> addresses;
     if (auto v4 = ParseIpv4(c.host)) {
-      addresses.emplace_back(std::in_place_index<0>, Ipv4::Value((*v4)[0], (*v4)[1], (*v4)[2], (*v4)[3]));
+      addresses.emplace_back(std::in_place_index<0>,
+                             Ipv4::Value((*v4)[0], (*v4)[1], (*v4)[2], (*v4)[3]));
     } else {
       Area area;
-      wasi_resolve_addresses(network, AddressOf(c.host.data()), static_cast<uint32_t>(c.host.size()),
-                             area.addr());
+      wasi_resolve_addresses(network, AddressOf(c.host.data()),
+                             static_cast<uint32_t>(c.host.size()), area.addr());
       auto stream = Take<cabi::Result<Handle, ErrorCode>>(area);
       if (stream.index() == 1) {
         wasi_drop_network(network);
-        return util::IOError(c.Describe() + ": cannot resolve the host: " + CodeName(std::get<1>(stream)));
+        return util::IOError(c.Describe() +
+                             ": cannot resolve the host: " + CodeName(std::get<1>(stream)));
       }
       uint32_t s = std::get<0>(stream);
       for (;;) {
         wasi_resolve_next(s, area.addr());
         auto next = Take<cabi::Result<cabi::Option<IpAddress>, ErrorCode>>(area);
         if (next.index() == 1) {
-          if (std::get<1>(next) == kWouldBlock && WaitUntil(wasi_resolve_subscribe(s), deadline)) continue;
+          if (std::get<1>(next) == kWouldBlock && WaitUntil(wasi_resolve_subscribe(s), deadline))
+            continue;
           if (addresses.empty()) {
             wasi_drop_resolve_stream(s);
             wasi_drop_network(network);
-            return util::IOError(c.Describe() + ": cannot resolve the host: " +
-                                 CodeName(std::get<1>(next)));
+            return util::IOError(c.Describe() +
+                                 ": cannot resolve the host: " + CodeName(std::get<1>(next)));
           }
           break;
         }
@@ -269,14 +295,16 @@ class Wasi final : public Connector {
       for (;;) {
         if (!WaitUntil(wasi_tcp_subscribe(sock), deadline)) {
           last = util::IOError(c.Describe() + ": no connection within " +
-                               std::to_string(c.connect_timeout_ms) + " ms (KV_REDIS_CONNECT_TIMEOUT_MS)");
+                               std::to_string(c.connect_timeout_ms) +
+                               " ms (KV_REDIS_CONNECT_TIMEOUT_MS)");
           break;
         }
         wasi_finish_connect(sock, area.addr());
         auto done = Take<cabi::Result<cabi::Tuple<Handle, Handle>, ErrorCode>>(area);
         if (done.index() == 0) {
           auto [in, out] = std::get<0>(done);
-          return std::unique_ptr<Transport>(new WasiTransport(network, sock, in, out, c.io_timeout_ms));
+          return std::unique_ptr<Transport>(
+              new WasiTransport(network, sock, in, out, c.io_timeout_ms));
         }
         if (std::get<1>(done) == kWouldBlock) continue;
         last = util::IOError(c.Describe() + ": " + CodeName(std::get<1>(done)));

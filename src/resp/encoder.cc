@@ -14,8 +14,8 @@ size_t Digits(uint64_t n) {
 
 void Put(std::vector<uint8_t>& out, size_t& at, char prefix, uint64_t n) {
   out[at++] = static_cast<uint8_t>(prefix);
-  auto [end, ec] = std::to_chars(reinterpret_cast<char*>(&out[at]),
-                                 reinterpret_cast<char*>(&out[at]) + 20, n);
+  auto [end, ec] =
+      std::to_chars(reinterpret_cast<char*>(&out[at]), reinterpret_cast<char*>(&out[at]) + 20, n);
   (void)ec;
   at = static_cast<size_t>(reinterpret_cast<uint8_t*>(end) - out.data());
   out[at++] = '\r';

@@ -72,9 +72,11 @@ ParseState ReplyParser::Parse(size_t* at, Reply* out, uint32_t depth) {
         out->type = Reply::Type::kNil;
         break;
       }
-      if (static_cast<uint64_t>(n) > limits_.max_bulk_bytes) return Fail("a bulk string over the limit");
+      if (static_cast<uint64_t>(n) > limits_.max_bulk_bytes)
+        return Fail("a bulk string over the limit");
       if (buffer_.size() - p < static_cast<uint64_t>(n) + 2) return ParseState::kNeedMore;
-      if (buffer_[p + n] != '\r' || buffer_[p + n + 1] != '\n') return Fail("a bulk string without CRLF");
+      if (buffer_[p + n] != '\r' || buffer_[p + n + 1] != '\n')
+        return Fail("a bulk string without CRLF");
       out->type = Reply::Type::kBulk;
       out->text.assign(buffer_, p, static_cast<size_t>(n));
       p += static_cast<size_t>(n) + 2;
@@ -92,7 +94,8 @@ ParseState ReplyParser::Parse(size_t* at, Reply* out, uint32_t depth) {
       out->type = Reply::Type::kArray;
       out->elements.clear();
       // Each element takes at least 3 bytes: do not reserve for counts the buffer cannot hold.
-      out->elements.reserve(std::min<uint64_t>(static_cast<uint64_t>(n), (buffer_.size() - p) / 3 + 1));
+      out->elements.reserve(
+          std::min<uint64_t>(static_cast<uint64_t>(n), (buffer_.size() - p) / 3 + 1));
       for (int64_t i = 0; i < n; ++i) {
         Reply e;
         ParseState es = Parse(&p, &e, depth + 1);
@@ -102,8 +105,8 @@ ParseState ReplyParser::Parse(size_t* at, Reply* out, uint32_t depth) {
       break;
     }
     default:
-      return Fail(std::string("an unknown reply type byte 0x") + "0123456789abcdef"[(kind >> 4) & 0xf] +
-                  "0123456789abcdef"[kind & 0xf]);
+      return Fail(std::string("an unknown reply type byte 0x") +
+                  "0123456789abcdef"[(kind >> 4) & 0xf] + "0123456789abcdef"[kind & 0xf]);
   }
   *at = p;
   return ParseState::kComplete;

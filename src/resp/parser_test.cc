@@ -94,7 +94,8 @@ TEST(ReplyParserTest, LimitsAreEnforced) {
   limits.max_elements = 3;
   limits.max_bulk_bytes = 4;
   limits.max_line_bytes = 10;
-  for (std::string bad : std::vector<std::string>{"*1\r\n*1\r\n*1\r\n:1\r\n", "*4\r\n", "$5\r\n", "+" + std::string(20, 'x')}) {
+  for (std::string bad : std::vector<std::string>{"*1\r\n*1\r\n*1\r\n:1\r\n", "*4\r\n", "$5\r\n",
+                                                  "+" + std::string(20, 'x')}) {
     ReplyParser p(limits);
     p.Feed(Bytes(bad));
     Reply r;

@@ -11,9 +11,9 @@ namespace resp {
 struct Reply {
   enum class Type : uint8_t { kSimple, kError, kInteger, kBulk, kNil, kArray };
   Type type = Type::kNil;
-  std::string text;              // simple, error, bulk
-  int64_t integer = 0;           // integer
-  std::vector<Reply> elements;   // array
+  std::string text;             // simple, error, bulk
+  int64_t integer = 0;          // integer
+  std::vector<Reply> elements;  // array
 
   bool is_error() const { return type == Type::kError; }
 };

@@ -48,7 +48,9 @@ class MemFile final : public File {
 
 }  // namespace
 
-util::Status FaultFileSystem::Alive() const { return budget_ == 0 ? Crashed() : util::Status::Ok(); }
+util::Status FaultFileSystem::Alive() const {
+  return budget_ == 0 ? Crashed() : util::Status::Ok();
+}
 
 util::Status FaultFileSystem::Step() {
   if (budget_ == 0) return Crashed();

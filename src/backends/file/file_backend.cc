@@ -4,9 +4,9 @@
 
 #include <vector>
 
-#include "engine/key_index.h"
 #include "backends/file/log_format.h"
 #include "engine/counter.h"
+#include "engine/key_index.h"
 
 namespace kv::file {
 
@@ -51,11 +51,11 @@ class FileBucket final : public BucketBackend {
   std::string path_;
   std::unique_ptr<File> file_;
   uint64_t file_id_ = 0;
-  uint64_t end_ = 0;           // where the last complete record ends
+  uint64_t end_ = 0;  // where the last complete record ends
   uint64_t header_bytes_ = 0;
-  uint64_t live_bytes_ = 0;    // bytes of the log that latest changes of live keys account for
-  KeyIndex index_;  // entry positions are insertion order: the list-keys cursor
-  util::Status broken_;        // set when a failed write left the file in an unknown state
+  uint64_t live_bytes_ = 0;        // bytes of the log that latest changes of live keys account for
+  KeyIndex index_;                 // entry positions are insertion order: the list-keys cursor
+  util::Status broken_;            // set when a failed write left the file in an unknown state
   bool dir_sync_pending_ = false;  // a compaction's rename is not known to be durable yet
 };
 
@@ -137,8 +137,8 @@ FileStore::Lock::~Lock() {
 util::Result<std::shared_ptr<BucketBackend>> FileStore::OpenBucket(std::string_view name) {
   auto it = buckets_.find(name);
   if (it != buckets_.end()) return std::shared_ptr<BucketBackend>(it->second);
-  auto bucket = std::make_shared<FileBucket>(this, std::string(name),
-                                             options_.dir + "/" + LogFileName(name));
+  auto bucket =
+      std::make_shared<FileBucket>(this, std::string(name), options_.dir + "/" + LogFileName(name));
   ASSIGN_OR_RETURN(Lock lock, Acquire());
   RETURN_IF_ERROR(bucket->Load());
   buckets_.emplace(std::string(name), bucket);
@@ -234,9 +234,8 @@ util::Status FileBucket::Refresh(bool locked) {
   if (size == end_) return util::Status::Ok();
   std::vector<uint8_t> tail(size - end_);
   RETURN_IF_ERROR(Fail(file_->ReadAt(end_, tail)));
-  ASSIGN_OR_RETURN(ScanResult scan, ScanRecords(tail, end_, path_, [this](const ScannedChange& c) {
-                     Apply(c);
-                   }));
+  ASSIGN_OR_RETURN(ScanResult scan,
+                   ScanRecords(tail, end_, path_, [this](const ScannedChange& c) { Apply(c); }));
   end_ = scan.valid_end;
   if (scan.torn_bytes > 0 && locked) return RepairTail(end_, size);
   return util::Status::Ok();
@@ -262,8 +261,8 @@ util::Status FileBucket::WriteLocked(const std::vector<uint8_t>& record) {
     util::Status synced = file_->Sync();
     if (!synced.ok()) {
       // After a failed sync the kernel may have dropped the pages: nothing is certain any more.
-      broken_ = Fail(util::IOError("a sync failed; reopen the store to continue: " +
-                                   synced.message()));
+      broken_ =
+          Fail(util::IOError("a sync failed; reopen the store to continue: " + synced.message()));
       return broken_;
     }
   }

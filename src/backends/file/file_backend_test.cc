@@ -14,7 +14,9 @@ namespace {
 
 constexpr const char* kDir = "/store";
 
-std::string Path(std::string_view bucket) { return std::string(kDir) + "/" + FileStore::LogFileName(bucket); }
+std::string Path(std::string_view bucket) {
+  return std::string(kDir) + "/" + FileStore::LogFileName(bucket);
+}
 
 util::Result<Store> OpenStore(FileSystem* fs, uint64_t compact_min = 4 << 20) {
   FileStoreOptions o;
@@ -59,7 +61,8 @@ TEST(FileStoreTest, DataSurvivesReopening) {
   }
   Store again = *OpenStore(&fs);
   Bucket b = *again.Open("");
-  EXPECT_EQ(Dump(b), (std::map<std::string, std::string>{{"a", "3"}, {"n", "5"}, {"x", "X"}, {"y", ""}}));
+  EXPECT_EQ(Dump(b),
+            (std::map<std::string, std::string>{{"a", "3"}, {"n", "5"}, {"x", "X"}, {"y", ""}}));
   Bucket other = *again.Open("other");
   EXPECT_EQ(Str(*other.Get("a")), "elsewhere");
 }
@@ -108,7 +111,8 @@ TEST(FileStoreTest, ACursorStaysValidAcrossCompaction) {
   for (int i = 0; i < 3000; ++i) ASSERT_TRUE(b.Set("key" + std::to_string(i), AsBytes("v")).ok());
   auto first = b.ListKeys(std::nullopt);
   ASSERT_TRUE(first->cursor.has_value());
-  for (int i = 0; i < 3000; i += 2) ASSERT_TRUE(b.Set("key" + std::to_string(i), AsBytes("w")).ok());
+  for (int i = 0; i < 3000; i += 2)
+    ASSERT_TRUE(b.Set("key" + std::to_string(i), AsBytes("w")).ok());
   std::map<std::string, int> seen;
   for (auto& k : first->keys) ++seen[k];
   std::optional<uint64_t> cursor = first->cursor;
@@ -162,11 +166,21 @@ std::vector<Op> Workload() {
     std::string key = "k" + std::to_string(rng() % 12);
     switch (rng() % 6) {
       case 0:
-      case 1: ops.push_back({Op::kSet, key, std::string(rng() % 40, 'a' + i % 26)}); break;
-      case 2: ops.push_back({Op::kDelete, key, ""}); break;
-      case 3: ops.push_back({Op::kIncrement, "counter", ""}); break;
-      case 4: ops.push_back({Op::kSetMany, key, "batch" + std::to_string(i)}); break;
-      case 5: ops.push_back({Op::kDeleteMany, key, ""}); break;
+      case 1:
+        ops.push_back({Op::kSet, key, std::string(rng() % 40, 'a' + i % 26)});
+        break;
+      case 2:
+        ops.push_back({Op::kDelete, key, ""});
+        break;
+      case 3:
+        ops.push_back({Op::kIncrement, "counter", ""});
+        break;
+      case 4:
+        ops.push_back({Op::kSetMany, key, "batch" + std::to_string(i)});
+        break;
+      case 5:
+        ops.push_back({Op::kDeleteMany, key, ""});
+        break;
     }
   }
   return ops;
@@ -175,19 +189,32 @@ std::vector<Op> Workload() {
 // Applies `op` to a model of the bucket.
 void Model(std::map<std::string, std::string>& m, const Op& op) {
   switch (op.kind) {
-    case Op::kSet: m[op.key] = op.value; break;
-    case Op::kDelete: m.erase(op.key); break;
-    case Op::kIncrement: m["counter"] = std::to_string(m.contains("counter") ? std::stoull(m["counter"]) + 1 : 1); break;
-    case Op::kSetMany: m[op.key] = op.value, m[op.key + "-twin"] = op.value; break;
-    case Op::kDeleteMany: m.erase(op.key), m.erase(op.key + "-twin"); break;
+    case Op::kSet:
+      m[op.key] = op.value;
+      break;
+    case Op::kDelete:
+      m.erase(op.key);
+      break;
+    case Op::kIncrement:
+      m["counter"] = std::to_string(m.contains("counter") ? std::stoull(m["counter"]) + 1 : 1);
+      break;
+    case Op::kSetMany:
+      m[op.key] = op.value, m[op.key + "-twin"] = op.value;
+      break;
+    case Op::kDeleteMany:
+      m.erase(op.key), m.erase(op.key + "-twin");
+      break;
   }
 }
 
 util::Status Apply(Bucket& b, const Op& op) {
   switch (op.kind) {
-    case Op::kSet: return b.Set(op.key, AsBytes(op.value));
-    case Op::kDelete: return b.Delete(op.key);
-    case Op::kIncrement: return b.Increment("counter", 1).status();
+    case Op::kSet:
+      return b.Set(op.key, AsBytes(op.value));
+    case Op::kDelete:
+      return b.Delete(op.key);
+    case Op::kIncrement:
+      return b.Increment("counter", 1).status();
     case Op::kSetMany: {
       std::string twin = op.key + "-twin";
       const KeyValueView pairs[] = {{op.key, AsBytes(op.value)}, {twin, AsBytes(op.value)}};
@@ -290,7 +317,8 @@ TEST(FileStoreFaultTest, AFlippedBitInTheMiddleFailsOpenNamingFileAndOffsetAndTo
   {
     Store store = *OpenStore(&fs);
     Bucket b = *store.Open("d");
-    for (int i = 0; i < 20; ++i) ASSERT_TRUE(b.Set("key" + std::to_string(i), AsBytes("value")).ok());
+    for (int i = 0; i < 20; ++i)
+      ASSERT_TRUE(b.Set("key" + std::to_string(i), AsBytes("value")).ok());
   }
   std::vector<uint8_t>& bytes = *fs.Bytes(Path("d"));
   size_t middle = bytes.size() / 2;

@@ -39,7 +39,8 @@ class FileSystem {
   virtual util::Result<std::unique_ptr<File>> Open(const std::string& path, bool create) = 0;
   // Creates `path` with `contents` only if it does not exist (kAccessDenied when it does). Not
   // synced: callers that need the file durable sync the directory and, for contents, reopen.
-  virtual util::Status CreateExclusive(const std::string& path, std::span<const uint8_t> contents) = 0;
+  virtual util::Status CreateExclusive(const std::string& path,
+                                       std::span<const uint8_t> contents) = 0;
   virtual util::Result<std::vector<uint8_t>> ReadAll(const std::string& path) = 0;
   virtual util::Status Rename(const std::string& from, const std::string& to) = 0;
   virtual util::Status Remove(const std::string& path) = 0;

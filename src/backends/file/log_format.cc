@@ -36,8 +36,8 @@ void Finish(std::vector<uint8_t>& out, size_t start) {
 }
 
 util::Status Damage(const std::string& path, uint64_t offset, std::string_view why) {
-  return util::Corruption("the store file " + util::Quoted(path) + " is damaged: " +
-                          std::string(why) + "; it was left untouched")
+  return util::Corruption("the store file " + util::Quoted(path) +
+                          " is damaged: " + std::string(why) + "; it was left untouched")
       .AtOffset(offset);
 }
 

@@ -57,9 +57,9 @@ struct ScannedChange {
 };
 
 struct ScanResult {
-  std::string bucket;     // from the header
-  uint64_t valid_end;     // where the last complete record ends
-  uint64_t torn_bytes;    // bytes after valid_end: an incomplete last write, to discard
+  std::string bucket;   // from the header
+  uint64_t valid_end;   // where the last complete record ends
+  uint64_t torn_bytes;  // bytes after valid_end: an incomplete last write, to discard
 };
 
 // Reads a whole log. A damaged last record is a torn write and is reported in torn_bytes; damage

@@ -46,13 +46,14 @@ class PosixFile final : public File {
   util::Status ReadAt(uint64_t offset, std::span<uint8_t> out) override {
     size_t done = 0;
     while (done < out.size()) {
-      ssize_t n = ::pread(fd_, out.data() + done, out.size() - done,
-                          static_cast<off_t>(offset + done));
+      ssize_t n =
+          ::pread(fd_, out.data() + done, out.size() - done, static_cast<off_t>(offset + done));
       if (n < 0) {
         if (errno == EINTR) continue;
         return Errno("reading", path_);
       }
-      if (n == 0) return util::IOError("reading " + util::Quoted(path_) + ": unexpected end of file");
+      if (n == 0)
+        return util::IOError("reading " + util::Quoted(path_) + ": unexpected end of file");
       done += static_cast<size_t>(n);
     }
     return util::Status::Ok();
