@@ -458,14 +458,18 @@ Outcome PersistAcrossProcesses(const Options& o) {
   return Outcome::Pass();
 }
 
+// The phases report a failure as one `ERROR <message>` line and exit 1.
+int PrintError(const util::Status& s) {
+  std::printf("ERROR %s\n", s.ToString().c_str());
+  std::fflush(stdout);
+  return 1;
+}
+
 }  // namespace
 
 int RunWriter(const Options& o) {
   auto b = ImportedBucket::Open(Bucket(o, "kill"));
-  if (!b.ok()) {
-    std::printf("ERROR %s\n", b.status().ToString().c_str());
-    return 1;
-  }
+  if (!b.ok()) return PrintError(b.status());
   // Keys `w/<run>/<n>`: several writers, one after another, share the bucket.
   timespec ts{};
   clock_gettime(CLOCK_REALTIME, &ts);
@@ -474,8 +478,7 @@ int RunWriter(const Options& o) {
     std::string id = run + "/" + std::to_string(n);
     util::Status s = b->Set("w/" + id, Text("value " + std::to_string(n)));
     if (!s.ok()) {
-      std::printf("ERROR %s\n", s.ToString().c_str());
-      std::fflush(stdout);
+      PrintError(s);
       if (!o.keep_going) return 1;
       timespec pause{0, 100 * 1000 * 1000};
       nanosleep(&pause, nullptr);
@@ -490,17 +493,11 @@ int RunWriter(const Options& o) {
 
 int RunReader(const Options& o) {
   auto b = ImportedBucket::Open(Bucket(o, "kill"));
-  if (!b.ok()) {
-    std::printf("ERROR %s\n", b.status().ToString().c_str());
-    return 1;
-  }
+  if (!b.ok()) return PrintError(b.status());
   std::optional<uint64_t> cursor;
   do {
     auto page = b->ListKeys(cursor);
-    if (!page.ok()) {
-      std::printf("ERROR %s\n", page.status().ToString().c_str());
-      return 1;
-    }
+    if (!page.ok()) return PrintError(page.status());
     for (const std::string& key : page->keys) {
       auto v = b->Get(key);
       std::string id = key.substr(2);
@@ -515,17 +512,11 @@ int RunReader(const Options& o) {
 
 int RunIncrementer(const Options& o) {
   auto b = ImportedBucket::Open(Bucket(o, "count"));
-  if (!b.ok()) {
-    std::printf("ERROR %s\n", b.status().ToString().c_str());
-    return 1;
-  }
+  if (!b.ok()) return PrintError(b.status());
   uint64_t last = 0;
   for (uint32_t i = 0; i < o.times; ++i) {
     auto v = b->Increment("counter", 1);
-    if (!v.ok()) {
-      std::printf("ERROR %s\n", v.status().ToString().c_str());
-      return 1;
-    }
+    if (!v.ok()) return PrintError(v.status());
     last = *v;
   }
   std::printf("DONE %llu\n", static_cast<unsigned long long>(last));

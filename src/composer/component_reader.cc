@@ -58,7 +58,8 @@ class Evaluator {
                                       uint32_t depth);
   util::Result<Entity> ExternType(BinaryReader& r, Scope& s);
   util::Result<std::string> ExternName(BinaryReader& r, std::string_view what);
-  util::Result<std::pair<Sort, uint32_t>> SortIdx(BinaryReader& r, bool* core);
+  // The sort of an item reference; `*core` is set for core sorts other than modules.
+  util::Result<Sort> ReadSort(BinaryReader& r, bool* core);
   util::Result<Entity> Item(BinaryReader& r, const Scope& s, Sort sort, uint32_t index,
                             uint64_t at);
   util::Status Alias(BinaryReader& r, Scope& s);
@@ -354,7 +355,7 @@ util::Status Evaluator::Add(Scope& s, Entity e, BinaryReader& r) {
   return util::Status::Ok();
 }
 
-util::Result<std::pair<Sort, uint32_t>> Evaluator::SortIdx(BinaryReader& r, bool* core) {
+util::Result<Sort> Evaluator::ReadSort(BinaryReader& r, bool* core) {
   uint64_t at = r.offset();
   ASSIGN_OR_RETURN(uint8_t sort, r.ReadByte("sort"));
   *core = false;
@@ -387,7 +388,7 @@ util::Result<std::pair<Sort, uint32_t>> Evaluator::SortIdx(BinaryReader& r, bool
     default:
       return r.ErrorAt(at, "sort", "unknown sort " + Hex(sort));
   }
-  return std::make_pair(out, 0u);
+  return out;
 }
 
 util::Result<Entity> Evaluator::Item(BinaryReader& r, const Scope& s, Sort sort, uint32_t index,
@@ -419,8 +420,8 @@ util::Result<Entity> Evaluator::Item(BinaryReader& r, const Scope& s, Sort sort,
 util::Status Evaluator::Alias(BinaryReader& r, Scope& s) {
   uint64_t at = r.offset();
   bool core = false;
-  ASSIGN_OR_RETURN(auto sort_idx, SortIdx(r, &core));
-  Sort sort = sort_idx.first;
+  ASSIGN_OR_RETURN(Sort sort_of_item, ReadSort(r, &core));
+  Sort sort = sort_of_item;
   ASSIGN_OR_RETURN(uint8_t target, r.ReadByte("alias target"));
   switch (target) {
     case 0x00: {  // export of a component instance
@@ -571,10 +572,10 @@ util::Status Evaluator::Instance(BinaryReader& r, Scope& s) {
       ASSIGN_OR_RETURN(std::string name, r.ReadName("argument name"));
       uint64_t item_at = r.offset();
       bool core = false;
-      ASSIGN_OR_RETURN(auto sort_idx, SortIdx(r, &core));
+      ASSIGN_OR_RETURN(Sort sort_of_item, ReadSort(r, &core));
       ASSIGN_OR_RETURN(uint32_t idx, r.ReadU32("argument index"));
       if (core) return r.ErrorAt(item_at, "argument", "core items cannot be arguments");
-      ASSIGN_OR_RETURN(Entity e, Item(r, s, sort_idx.first, idx, item_at));
+      ASSIGN_OR_RETURN(Entity e, Item(r, s, sort_of_item, idx, item_at));
       if (!items.Add(name, e)) return r.ErrorAt(item_at, "argument", "duplicate `" + name + "`");
     }
     ASSIGN_OR_RETURN(const Type* inst, Instantiate(s.components[c], items, r, at));
@@ -588,10 +589,10 @@ util::Status Evaluator::Instance(BinaryReader& r, Scope& s) {
       ASSIGN_OR_RETURN(std::string name, ExternName(r, "export name"));
       uint64_t item_at = r.offset();
       bool core = false;
-      ASSIGN_OR_RETURN(auto sort_idx, SortIdx(r, &core));
+      ASSIGN_OR_RETURN(Sort sort_of_item, ReadSort(r, &core));
       ASSIGN_OR_RETURN(uint32_t idx, r.ReadU32("export index"));
       if (core) return r.ErrorAt(item_at, "inline export", "core items cannot be exported");
-      ASSIGN_OR_RETURN(Entity e, Item(r, s, sort_idx.first, idx, item_at));
+      ASSIGN_OR_RETURN(Entity e, Item(r, s, sort_of_item, idx, item_at));
       if (!inst->exports.Add(name, e)) {
         return r.ErrorAt(item_at, "inline export", "duplicate `" + name + "`");
       }
@@ -740,10 +741,10 @@ util::Status Evaluator::Section(uint8_t id, BinaryReader& r, Scope& s, uint32_t 
         ASSIGN_OR_RETURN(std::string name, ExternName(r, "export name"));
         uint64_t item_at = r.offset();
         bool core = false;
-        ASSIGN_OR_RETURN(auto sort_idx, SortIdx(r, &core));
+        ASSIGN_OR_RETURN(Sort sort_of_item, ReadSort(r, &core));
         ASSIGN_OR_RETURN(uint32_t idx, r.ReadU32("export index"));
         if (core) return r.ErrorAt(item_at, "export", "core items cannot be exported");
-        ASSIGN_OR_RETURN(Entity e, Item(r, s, sort_idx.first, idx, item_at));
+        ASSIGN_OR_RETURN(Entity e, Item(r, s, sort_of_item, idx, item_at));
         ASSIGN_OR_RETURN(uint8_t ascribed, r.ReadByte("export type ascription"));
         if (ascribed == 0x01) {
           ASSIGN_OR_RETURN(Entity t, ExternType(r, s));

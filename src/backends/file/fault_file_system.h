@@ -52,9 +52,9 @@ class FaultFileSystem final : public FileSystem {
   util::Status Step();
   util::Status Alive() const;
   void NoteAppend(const std::shared_ptr<Node>& node) { last_appended_ = node; }
-  int64_t now_ = 1000;
 
  private:
+  int64_t now_ = 1000;
   std::map<std::string, std::shared_ptr<Node>> entries_;
   std::map<std::string, std::shared_ptr<Node>> durable_entries_;
   std::shared_ptr<Node> last_appended_;

@@ -106,7 +106,6 @@ TEST(FileStoreTest, CompactionKeepsEveryLiveKeyAndShrinksTheLog) {
 TEST(FileStoreTest, ACursorStaysValidAcrossCompaction) {
   FaultFileSystem fs;
   Store store = *OpenStore(&fs, 256);
-  StoreOptions small;
   Bucket b = *store.Open("walk");
   for (int i = 0; i < 3000; ++i) ASSERT_TRUE(b.Set("key" + std::to_string(i), AsBytes("v")).ok());
   auto first = b.ListKeys(std::nullopt);
