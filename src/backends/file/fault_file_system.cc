@@ -12,10 +12,11 @@ class MemFile final : public File {
   MemFile(FaultFileSystem* fs, std::shared_ptr<FaultFileSystem::Node> node)
       : fs_(fs), node_(std::move(node)) {}
 
-  util::Status Append(std::span<const uint8_t> data) override {
+  util::Status WriteAt(uint64_t offset, std::span<const uint8_t> data) override {
     RETURN_IF_ERROR(fs_->Step());
-    node_->data.insert(node_->data.end(), data.begin(), data.end());
-    node_->mtime = fs_->Now();
+    if (offset > node_->data.size()) return util::IOError("write past the end");
+    if (offset + data.size() > node_->data.size()) node_->data.resize(offset + data.size());
+    std::copy(data.begin(), data.end(), node_->data.begin() + static_cast<std::ptrdiff_t>(offset));
     fs_->NoteAppend(node_);
     return util::Status::Ok();
   }
@@ -87,7 +88,7 @@ util::Result<std::unique_ptr<File>> FaultFileSystem::Open(const std::string& pat
   if (it == entries_.end()) {
     if (!create) return util::NotFound("no file " + util::Quoted(path));
     RETURN_IF_ERROR(Step());
-    it = entries_.emplace(path, std::make_shared<Node>(Node{{}, {}, next_id_++, now_})).first;
+    it = entries_.emplace(path, std::make_shared<Node>(Node{{}, {}, next_id_++})).first;
   }
   return std::unique_ptr<File>(new MemFile(this, it->second));
 }
@@ -98,7 +99,7 @@ util::Status FaultFileSystem::CreateExclusive(const std::string& path,
   if (entries_.contains(path)) return util::Status(util::Code::kAccessDenied, "exists");
   RETURN_IF_ERROR(Step());
   std::vector<uint8_t> bytes(contents.begin(), contents.end());
-  entries_[path] = std::make_shared<Node>(Node{bytes, bytes, next_id_++, now_});
+  entries_[path] = std::make_shared<Node>(Node{bytes, bytes, next_id_++});
   return util::Status::Ok();
 }
 
@@ -154,19 +155,12 @@ util::Status FaultFileSystem::SyncDir(const std::string&) {
   return util::Status::Ok();
 }
 
-util::Result<int64_t> FaultFileSystem::ModifiedTime(const std::string& path) {
-  RETURN_IF_ERROR(Alive());
-  auto it = entries_.find(path);
-  if (it == entries_.end()) return util::NotFound("no file " + util::Quoted(path));
-  return it->second->mtime;
-}
-
-util::Status FaultFileSystem::Touch(const std::string& path) {
-  RETURN_IF_ERROR(Alive());
-  auto it = entries_.find(path);
-  if (it == entries_.end()) return util::NotFound("no file " + util::Quoted(path));
-  it->second->mtime = now_;
-  return util::Status::Ok();
+void FaultFileSystem::Random(std::span<uint8_t> out) {
+  for (uint8_t& b : out) {  // xorshift: repeatable runs
+    random_state_ ^= random_state_ << 13, random_state_ ^= random_state_ >> 7;
+    random_state_ ^= random_state_ << 17;
+    b = static_cast<uint8_t>(random_state_);
+  }
 }
 
 }  // namespace kv::file

@@ -21,7 +21,6 @@ class FaultFileSystem final : public FileSystem {
     std::vector<uint8_t> data;
     std::vector<uint8_t> durable;
     uint64_t id;
-    int64_t mtime;
   };
 
   void CrashAfter(int64_t operations) { budget_ = operations; }
@@ -30,7 +29,8 @@ class FaultFileSystem final : public FileSystem {
   // Restores what was durable. The file appended to last keeps `torn_bytes` of what it had not
   // synced (as much as there is).
   void Reboot(size_t torn_bytes = 0);
-  void SetNow(int64_t now) { now_ = now; }
+  // Moves the clock on; sleeping moves it too, so waiting costs no real time.
+  void AdvanceSeconds(int64_t seconds) { now_ms_ += seconds * 1000; }
   // Direct access, for tests that damage files.
   std::vector<uint8_t>* Bytes(const std::string& path);
 
@@ -44,9 +44,9 @@ class FaultFileSystem final : public FileSystem {
   util::Result<std::vector<std::string>> List(const std::string& dir) override;
   util::Status CreateDir(const std::string& dir) override;
   util::Status SyncDir(const std::string& dir) override;
-  util::Result<int64_t> ModifiedTime(const std::string& path) override;
-  util::Status Touch(const std::string& path) override;
-  int64_t Now() override { return now_; }
+  int64_t NowMillis() override { return now_ms_; }
+  void SleepMillis(int64_t ms) override { now_ms_ += ms; }
+  void Random(std::span<uint8_t> out) override;
 
   // Counts a changing operation; fails once the crash point is reached.
   util::Status Step();
@@ -54,7 +54,8 @@ class FaultFileSystem final : public FileSystem {
   void NoteAppend(const std::shared_ptr<Node>& node) { last_appended_ = node; }
 
  private:
-  int64_t now_ = 1000;
+  int64_t now_ms_ = 1'000'000;
+  uint64_t random_state_ = 1;
   std::map<std::string, std::shared_ptr<Node>> entries_;
   std::map<std::string, std::shared_ptr<Node>> durable_entries_;
   std::shared_ptr<Node> last_appended_;

@@ -1,7 +1,8 @@
 #include "backends/file/file_backend.h"
 
-#include <time.h>
-
+#include <algorithm>
+#include <charconv>
+#include <optional>
 #include <vector>
 
 #include "backends/file/log_format.h"
@@ -38,7 +39,7 @@ class FileBucket final : public BucketBackend {
   util::Status Refresh(bool locked);
   util::Status Reload(bool locked);
   util::Status RepairTail(uint64_t valid_end, uint64_t file_size);
-  // Appends `record` (built by the caller) under the lock and indexes it.
+  // Writes `record` (built by the caller) at the end of the log under the lock and indexes it.
   util::Status Write(const std::vector<uint8_t>& record);
   // The same when the caller holds the lock and has refreshed.
   util::Status WriteLocked(const std::vector<uint8_t>& record);
@@ -74,9 +75,12 @@ uint64_t Fnv1a(std::string_view s, uint64_t basis) {
   return h;
 }
 
-void SleepMillis(long ms) {
-  timespec ts{ms / 1000, (ms % 1000) * 1000000};
-  nanosleep(&ts, nullptr);
+// The wall-clock milliseconds at the start of a lock token, if it has them.
+std::optional<int64_t> TokenMillis(std::string_view token) {
+  int64_t ms = 0;
+  auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), ms);
+  if (ec != std::errc() || end == token.data() + token.size() || *end != '-') return std::nullopt;
+  return ms;
 }
 
 }  // namespace
@@ -97,36 +101,48 @@ util::Result<std::unique_ptr<FileStore>> FileStore::Open(FileSystem* fs, FileSto
   if (options.dir.empty()) return util::InvalidArgument("the file store needs a directory");
   util::Status made = fs->CreateDir(options.dir);
   if (!made.ok()) return std::move(made).WithContext("opening the file store");
-  return std::unique_ptr<FileStore>(new FileStore(fs, std::move(options)));
+  uint8_t nonce[8];
+  fs->Random(nonce);
+  return std::unique_ptr<FileStore>(new FileStore(fs, std::move(options), Hex({reinterpret_cast<const char*>(nonce), sizeof nonce})));
 }
 
 util::Result<FileStore::Lock> FileStore::Acquire() {
-  static uint64_t counter = 0;
-  std::string token = std::to_string(fs_->Now()) + "-" +
-                      std::to_string(reinterpret_cast<uintptr_t>(this)) + "-" +
-                      std::to_string(++counter);
-  // Wait long enough for an abandoned lock to be recognised as such, and no longer.
-  const long kStepMs = 2;
-  const long budget_ms = (options_.lock_stale_seconds + 2) * 1000;
-  for (long waited = 0;; waited += kStepMs) {
-    util::Status s = fs_->CreateExclusive(
-        lock_path_, {reinterpret_cast<const uint8_t*>(token.data()), token.size()});
+  // The token says who took the lock and when: "<wall-clock ms>-<this store's nonce>-<count>".
+  std::string token =
+      std::to_string(fs_->NowMillis()) + "-" + nonce_ + "-" + std::to_string(++locks_taken_);
+  const int64_t kStepMs = 2;
+  const int64_t stale_ms = options_.lock_stale_seconds * 1000;
+  const int64_t start = fs_->NowMillis();
+  std::string seen;        // the holder's token, as last read
+  int64_t seen_since = 0;  // when this waiter first read it
+  for (;;) {
+    util::Status s = fs_->CreateExclusive(lock_path_, AsBytes(token));
     if (s.ok()) return Lock(this);
     if (s.code() != util::Code::kAccessDenied) {
       return std::move(s).WithContext("taking the lock of the file store " +
                                       util::Quoted(options_.dir));
     }
-    auto modified = fs_->ModifiedTime(lock_path_);
-    if (modified.ok() && fs_->Now() - *modified > options_.lock_stale_seconds) {
-      // Left by a process that died while changing the store.
-      (void)fs_->Remove(lock_path_);
+    auto held = fs_->ReadAll(lock_path_);
+    if (!held.ok() && held.status().code() == util::Code::kNotFound) continue;  // just released
+    std::string holder = held.ok() ? std::string(held->begin(), held->end()) : std::string();
+    int64_t now = fs_->NowMillis();
+    if (holder != seen || seen_since == 0) seen = holder, seen_since = now;
+    // Taken when its token says, or (a token cut short by a crash, a clock set back) no later
+    // than this waiter first saw it.
+    int64_t taken = std::min(TokenMillis(holder).value_or(seen_since), seen_since);
+    if (now - taken > stale_ms) {
+      // Left by a process that died while changing the store: no change holds it this long.
+      auto again = fs_->ReadAll(lock_path_);
+      if (again.ok() && std::string(again->begin(), again->end()) == holder) {
+        (void)fs_->Remove(lock_path_);
+      }
       continue;
     }
-    if (waited >= budget_ms) {
+    if (now - start > stale_ms + 2000) {
       return util::IOError("the file store " + util::Quoted(options_.dir) +
                            " stays locked by another process (" + util::Quoted(lock_path_) + ")");
     }
-    SleepMillis(kStepMs);
+    fs_->SleepMillis(kStepMs);
   }
 }
 
@@ -217,7 +233,7 @@ util::Status FileBucket::RepairTail(uint64_t valid_end, uint64_t file_size) {
     RETURN_IF_ERROR(Fail(file_->Truncate(valid_end)));
   }
   if (valid_end == 0) {  // the header itself never made it to disk
-    RETURN_IF_ERROR(Fail(file_->Append(EncodeHeader(name_))));
+    RETURN_IF_ERROR(Fail(file_->WriteAt(0, EncodeHeader(name_))));
     valid_end = header_bytes_;
   }
   RETURN_IF_ERROR(Fail(file_->Sync()));
@@ -250,8 +266,8 @@ util::Status FileBucket::Write(const std::vector<uint8_t>& record) {
 }
 
 util::Status FileBucket::WriteLocked(const std::vector<uint8_t>& record) {
-  uint64_t at = end_;
-  util::Status appended = file_->Append(record);
+  uint64_t at = end_;  // the file's size: Refresh under the lock read or repaired up to it
+  util::Status appended = file_->WriteAt(at, record);
   if (!appended.ok()) {
     // Cut off whatever part of the record reached the file; if even that fails, stop writing.
     if (!file_->Truncate(at).ok()) broken_ = Fail(appended);
@@ -304,12 +320,12 @@ util::Status FileBucket::MaybeCompact() {
     AppendPut(buffer, key, value);
     moved.emplace_back(i, record_at + kRecordHeaderSize + 4 + key.size());
     if (buffer.size() >= (1 << 20)) {
-      RETURN_IF_ERROR((*out)->Append(buffer));
+      RETURN_IF_ERROR((*out)->WriteAt(written, buffer));
       written += buffer.size();
       buffer.clear();
     }
   }
-  RETURN_IF_ERROR((*out)->Append(buffer));
+  RETURN_IF_ERROR((*out)->WriteAt(written, buffer));
   written += buffer.size();
   RETURN_IF_ERROR((*out)->Sync());
   RETURN_IF_ERROR(fs->Rename(tmp, path_));

@@ -7,8 +7,8 @@
 //
 // Several processes: every change takes the directory's lock file (created exclusively, removed
 // after the change), first catches up with what other processes appended, and a log that another
-// process compacted is reloaded. A lock older than `lock_stale_seconds` is left by a process that
-// died mid-change and is broken.
+// process compacted is reloaded. A lock older than `lock_stale_seconds` (by the time in its token,
+// or unchanged for that long) is left by a process that died mid-change and is broken.
 #ifndef BACKENDS_FILE_FILE_BACKEND_H_
 #define BACKENDS_FILE_FILE_BACKEND_H_
 
@@ -70,12 +70,17 @@ class FileStore final : public StoreBackend {
   util::Result<Lock> Acquire();
 
  private:
-  FileStore(FileSystem* fs, FileStoreOptions options)
-      : fs_(fs), options_(std::move(options)), lock_path_(options_.dir + "/LOCK") {}
+  FileStore(FileSystem* fs, FileStoreOptions options, std::string nonce)
+      : fs_(fs),
+        options_(std::move(options)),
+        lock_path_(options_.dir + "/LOCK"),
+        nonce_(std::move(nonce)) {}
 
   FileSystem* fs_;
   FileStoreOptions options_;
   std::string lock_path_;
+  std::string nonce_;  // tells this store's lock tokens from other processes'
+  uint64_t locks_taken_ = 0;
   std::map<std::string, std::shared_ptr<FileBucket>, std::less<>> buckets_;
 };
 

@@ -144,10 +144,42 @@ TEST(FileStoreTest, AnAbandonedLockIsBrokenNotWaitedOnForever) {
   FaultFileSystem fs;
   Store store = *OpenStore(&fs);
   Bucket b = *store.Open("");
-  ASSERT_TRUE(fs.CreateExclusive(std::string(kDir) + "/LOCK", AsBytes("dead process")).ok());
-  fs.SetNow(fs.Now() + 60);  // the lock is a minute old
+  std::string token = std::to_string(fs.NowMillis()) + "-dead-1";
+  ASSERT_TRUE(fs.CreateExclusive(std::string(kDir) + "/LOCK", AsBytes(token)).ok());
+  fs.AdvanceSeconds(60);  // the lock is a minute old by its token
+  int64_t before = fs.NowMillis();
   ASSERT_TRUE(b.Set("k", AsBytes("v")).ok());
+  EXPECT_EQ(fs.NowMillis(), before);  // broken at once, no waiting
   EXPECT_FALSE(fs.Exists(std::string(kDir) + "/LOCK"));
+}
+
+TEST(FileStoreTest, ALockWithoutATimeIsBrokenOnceSeenUnchangedForTheStaleTime) {
+  FaultFileSystem fs;
+  Store store = *OpenStore(&fs);
+  Bucket b = *store.Open("");
+  // A process that died between creating the lock and writing its token.
+  ASSERT_TRUE(fs.CreateExclusive(std::string(kDir) + "/LOCK", {}).ok());
+  int64_t before = fs.NowMillis();
+  ASSERT_TRUE(b.Set("k", AsBytes("v")).ok());
+  EXPECT_GE(fs.NowMillis() - before, 10'000);  // the default stale time, waited on the clock
+  EXPECT_LT(fs.NowMillis() - before, 11'000);
+  EXPECT_FALSE(fs.Exists(std::string(kDir) + "/LOCK"));
+}
+
+TEST(FileStoreTest, AFreshLockIsWaitedOnForTheStaleTimeBeforeItIsBroken) {
+  FaultFileSystem fs;
+  Store store = *OpenStore(&fs);
+  Bucket b = *store.Open("");
+  // A holder whose token says "now", and one from a clock that runs a minute ahead: both are
+  // waited on for the stale time, neither is broken at once.
+  for (int64_t ahead : {0, 60'000}) {
+    std::string token = std::to_string(fs.NowMillis() + ahead) + "-other-1";
+    ASSERT_TRUE(fs.CreateExclusive(std::string(kDir) + "/LOCK", AsBytes(token)).ok());
+    int64_t before = fs.NowMillis();
+    ASSERT_TRUE(b.Set("k", AsBytes("v")).ok());
+    EXPECT_GE(fs.NowMillis() - before, 10'000) << ahead;
+    EXPECT_LT(fs.NowMillis() - before, 11'000) << ahead;
+  }
 }
 
 // ---- faults ----
@@ -264,7 +296,7 @@ TEST(FileStoreFaultTest, CrashAfterEveryOperationKeepsEveryAcknowledgedWrite) {
         }
       }
       fs.Reboot(torn);
-      fs.SetNow(fs.Now() + 100);  // a lock file left by the crash is stale by now
+      fs.AdvanceSeconds(100);  // a lock file left by the crash is stale by now
       auto store = OpenStore(&fs, 300);
       ASSERT_TRUE(store.ok()) << store.status().ToString();
       auto bucket = store->Open("f");

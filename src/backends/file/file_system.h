@@ -14,12 +14,17 @@
 
 namespace kv::file {
 
-// A file open for reading at offsets and appending at the end.
+// A file open for reading and writing at offsets.
+//
+// Writes name their offset: the store writes at the end it knows while it holds the lock, and
+// never relies on an append mode. Under jco the preview1 adapter keeps one append stream per
+// descriptor, which the preview2 shim positions at the size the file had when the stream was
+// made, so an "append" after another process grew the file would overwrite that process's records.
 class File {
  public:
   virtual ~File() = default;
-  // Appends all of `data`, or fails.
-  virtual util::Status Append(std::span<const uint8_t> data) = 0;
+  // Writes all of `data` at `offset` (at most Size()), or fails.
+  virtual util::Status WriteAt(uint64_t offset, std::span<const uint8_t> data) = 0;
   // Makes everything appended so far durable.
   virtual util::Status Sync() = 0;
   // Reads exactly out.size() bytes at `offset`, or fails.
@@ -35,7 +40,7 @@ class FileSystem {
  public:
   virtual ~FileSystem() = default;
 
-  // Opens `path` for reading and appending; creates it (empty) when `create` and it is missing.
+  // Opens `path` for reading and writing; creates it (empty) when `create` and it is missing.
   virtual util::Result<std::unique_ptr<File>> Open(const std::string& path, bool create) = 0;
   // Creates `path` with `contents` only if it does not exist (kAccessDenied when it does). Not
   // synced: callers that need the file durable sync the directory and, for contents, reopen.
@@ -52,10 +57,12 @@ class FileSystem {
   virtual util::Status CreateDir(const std::string& dir) = 0;
   // Makes creations, renames and removals in `dir` durable.
   virtual util::Status SyncDir(const std::string& dir) = 0;
-  // Seconds since the epoch of the last modification of `path`, and setting it to now.
-  virtual util::Result<int64_t> ModifiedTime(const std::string& path) = 0;
-  virtual util::Status Touch(const std::string& path) = 0;
-  virtual int64_t Now() = 0;
+  // The wall clock, in milliseconds since the epoch, and waiting on it. File modification times
+  // are not used: under jco the preview2 shim reports them a thousand times too small.
+  virtual int64_t NowMillis() = 0;
+  virtual void SleepMillis(int64_t ms) = 0;
+  // `out.size()` unpredictable bytes.
+  virtual void Random(std::span<uint8_t> out) = 0;
 };
 
 // The operating system's files (POSIX calls; wasi-libc in a component).

@@ -1,8 +1,10 @@
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -17,6 +19,7 @@ util::Status Errno(const std::string& what, const std::string& path) {
   int e = errno;
   std::string m = what + " " + util::Quoted(path) + ": " + std::strerror(e);
   if (e == EACCES || e == EPERM) return util::Status(util::Code::kAccessDenied, std::move(m));
+  if (e == ENOENT) return util::NotFound(std::move(m));
   return util::IOError(std::move(m));
 }
 
@@ -25,10 +28,11 @@ class PosixFile final : public File {
   PosixFile(int fd, std::string path) : fd_(fd), path_(std::move(path)) {}
   ~PosixFile() override { ::close(fd_); }
 
-  util::Status Append(std::span<const uint8_t> data) override {
+  util::Status WriteAt(uint64_t offset, std::span<const uint8_t> data) override {
     size_t done = 0;
     while (done < data.size()) {
-      ssize_t n = ::write(fd_, data.data() + done, data.size() - done);
+      ssize_t n = ::pwrite(fd_, data.data() + done, data.size() - done,
+                           static_cast<off_t>(offset + done));
       if (n < 0) {
         if (errno == EINTR) continue;
         return Errno("writing", path_);
@@ -84,7 +88,7 @@ class PosixFile final : public File {
 class Posix final : public FileSystem {
  public:
   util::Result<std::unique_ptr<File>> Open(const std::string& path, bool create) override {
-    int fd = ::open(path.c_str(), O_RDWR | O_APPEND | (create ? O_CREAT : 0), 0644);
+    int fd = ::open(path.c_str(), O_RDWR | (create ? O_CREAT : 0), 0644);
     if (fd < 0) return Errno("opening", path);
     return std::unique_ptr<File>(new PosixFile(fd, path));
   }
@@ -97,7 +101,7 @@ class Posix final : public FileSystem {
       return Errno("creating", path);
     }
     PosixFile file(fd, path);
-    return file.Append(contents);
+    return file.WriteAt(0, contents);
   }
 
   util::Result<std::vector<uint8_t>> ReadAll(const std::string& path) override {
@@ -161,22 +165,27 @@ class Posix final : public FileSystem {
     return util::Status::Ok();
   }
 
-  util::Result<int64_t> ModifiedTime(const std::string& path) override {
-    struct stat st;
-    if (::stat(path.c_str(), &st) != 0) return Errno("reading the time of", path);
-    return static_cast<int64_t>(st.st_mtime);
+  int64_t NowMillis() override {
+    timespec ts{};
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return static_cast<int64_t>(ts.tv_sec) * 1000 + ts.tv_nsec / 1000000;
   }
 
-  util::Status Touch(const std::string& path) override {
-    int fd = ::open(path.c_str(), O_RDONLY);
-    if (fd < 0) return Errno("opening", path);
-    int r = ::futimens(fd, nullptr);
-    ::close(fd);
-    if (r != 0) return Errno("touching", path);
-    return util::Status::Ok();
+  void SleepMillis(int64_t ms) override {
+    timespec ts{static_cast<time_t>(ms / 1000), static_cast<long>((ms % 1000) * 1000000)};
+    nanosleep(&ts, nullptr);
   }
 
-  int64_t Now() override { return static_cast<int64_t>(std::time(nullptr)); }
+  void Random(std::span<uint8_t> out) override {
+    // getentropy gives at most 256 bytes a call; without entropy, the clock is the fallback.
+    for (size_t at = 0; at < out.size(); at += 256) {
+      size_t n = std::min<size_t>(256, out.size() - at);
+      if (::getentropy(out.data() + at, n) != 0) {
+        uint64_t t = static_cast<uint64_t>(NowMillis()) ^ reinterpret_cast<uintptr_t>(this);
+        for (size_t i = 0; i < n; ++i) out[at + i] = static_cast<uint8_t>(t >> (8 * (i % 8)));
+      }
+    }
+  }
 };
 
 }  // namespace
