@@ -1,8 +1,5 @@
 #include "backends/file/file_backend.h"
 
-#include <algorithm>
-#include <charconv>
-#include <optional>
 #include <vector>
 
 #include "backends/file/log_format.h"
@@ -58,6 +55,8 @@ class FileBucket final : public BucketBackend {
   KeyIndex index_;                 // entry positions are insertion order: the list-keys cursor
   util::Status broken_;            // set when a failed write left the file in an unknown state
   bool dir_sync_pending_ = false;  // a compaction's rename is not known to be durable yet
+  // The lock's epoch when this bucket last caught up with the file (DirLock::KeptSince).
+  uint64_t caught_up_epoch_ = 0;
 };
 
 namespace {
@@ -73,14 +72,6 @@ uint64_t Fnv1a(std::string_view s, uint64_t basis) {
   uint64_t h = basis;
   for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ull;
   return h;
-}
-
-// The wall-clock milliseconds at the start of a lock token, if it has them.
-std::optional<int64_t> TokenMillis(std::string_view token) {
-  int64_t ms = 0;
-  auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), ms);
-  if (ec != std::errc() || end == token.data() + token.size() || *end != '-') return std::nullopt;
-  return ms;
 }
 
 }  // namespace
@@ -101,53 +92,7 @@ util::Result<std::unique_ptr<FileStore>> FileStore::Open(FileSystem* fs, FileSto
   if (options.dir.empty()) return util::InvalidArgument("the file store needs a directory");
   util::Status made = fs->CreateDir(options.dir);
   if (!made.ok()) return std::move(made).WithContext("opening the file store");
-  uint8_t nonce[8];
-  fs->Random(nonce);
-  return std::unique_ptr<FileStore>(new FileStore(fs, std::move(options), Hex({reinterpret_cast<const char*>(nonce), sizeof nonce})));
-}
-
-util::Result<FileStore::Lock> FileStore::Acquire() {
-  // The token says who took the lock and when: "<wall-clock ms>-<this store's nonce>-<count>".
-  std::string token =
-      std::to_string(fs_->NowMillis()) + "-" + nonce_ + "-" + std::to_string(++locks_taken_);
-  const int64_t kStepMs = 2;
-  const int64_t stale_ms = options_.lock_stale_seconds * 1000;
-  const int64_t start = fs_->NowMillis();
-  std::string seen;        // the holder's token, as last read
-  int64_t seen_since = 0;  // when this waiter first read it
-  for (;;) {
-    util::Status s = fs_->CreateExclusive(lock_path_, AsBytes(token));
-    if (s.ok()) return Lock(this);
-    if (s.code() != util::Code::kAccessDenied) {
-      return std::move(s).WithContext("taking the lock of the file store " +
-                                      util::Quoted(options_.dir));
-    }
-    auto held = fs_->ReadAll(lock_path_);
-    if (!held.ok() && held.status().code() == util::Code::kNotFound) continue;  // just released
-    std::string holder = held.ok() ? std::string(held->begin(), held->end()) : std::string();
-    int64_t now = fs_->NowMillis();
-    if (holder != seen || seen_since == 0) seen = holder, seen_since = now;
-    // Taken when its token says, or (a token cut short by a crash, a clock set back) no later
-    // than this waiter first saw it.
-    int64_t taken = std::min(TokenMillis(holder).value_or(seen_since), seen_since);
-    if (now - taken > stale_ms) {
-      // Left by a process that died while changing the store: no change holds it this long.
-      auto again = fs_->ReadAll(lock_path_);
-      if (again.ok() && std::string(again->begin(), again->end()) == holder) {
-        (void)fs_->Remove(lock_path_);
-      }
-      continue;
-    }
-    if (now - start > stale_ms + 2000) {
-      return util::IOError("the file store " + util::Quoted(options_.dir) +
-                           " stays locked by another process (" + util::Quoted(lock_path_) + ")");
-    }
-    fs_->SleepMillis(kStepMs);
-  }
-}
-
-FileStore::Lock::~Lock() {
-  if (store_ != nullptr) (void)store_->fs_->Remove(store_->lock_path_);
+  return std::unique_ptr<FileStore>(new FileStore(fs, std::move(options)));
 }
 
 util::Result<std::shared_ptr<BucketBackend>> FileStore::OpenBucket(std::string_view name) {
@@ -155,7 +100,7 @@ util::Result<std::shared_ptr<BucketBackend>> FileStore::OpenBucket(std::string_v
   if (it != buckets_.end()) return std::shared_ptr<BucketBackend>(it->second);
   auto bucket =
       std::make_shared<FileBucket>(this, std::string(name), options_.dir + "/" + LogFileName(name));
-  ASSIGN_OR_RETURN(Lock lock, Acquire());
+  ASSIGN_OR_RETURN(DirLock::Guard lock, lock_.Acquire());
   RETURN_IF_ERROR(bucket->Load());
   buckets_.emplace(std::string(name), bucket);
   return std::shared_ptr<BucketBackend>(bucket);
@@ -243,6 +188,9 @@ util::Status FileBucket::RepairTail(uint64_t valid_end, uint64_t file_size) {
 
 util::Status FileBucket::Refresh(bool locked) {
   if (!broken_.ok()) return broken_;
+  DirLock& lock = store_->lock();
+  if (lock.KeptSince(caught_up_epoch_)) return util::Status::Ok();  // nobody else wrote since
+  caught_up_epoch_ = lock.epoch();
   auto id = store_->fs()->FileId(path_);
   if (!id.ok()) return Fail(std::move(id).take_status());
   ASSIGN_OR_RETURN(uint64_t size, file_->Size());
@@ -260,7 +208,7 @@ util::Status FileBucket::Refresh(bool locked) {
 // ---- bucket: writing ----
 
 util::Status FileBucket::Write(const std::vector<uint8_t>& record) {
-  ASSIGN_OR_RETURN(FileStore::Lock lock, store_->Acquire());
+  ASSIGN_OR_RETURN(DirLock::Guard lock, store_->lock().Acquire());
   RETURN_IF_ERROR(Refresh(true));
   return WriteLocked(record);
 }
@@ -372,7 +320,7 @@ util::Status FileBucket::Delete(std::string_view key) {
   RETURN_IF_ERROR(Refresh(false));
   if (index_.Find(key) == KeyIndex::kNone) {
     // Another process may have set it meanwhile: deciding needs the lock.
-    ASSIGN_OR_RETURN(FileStore::Lock lock, store_->Acquire());
+    ASSIGN_OR_RETURN(DirLock::Guard lock, store_->lock().Acquire());
     RETURN_IF_ERROR(Refresh(true));
     if (index_.Find(key) == KeyIndex::kNone) return util::Status::Ok();
   }
@@ -398,7 +346,7 @@ util::Result<KeyPage> FileBucket::ListKeys(std::optional<uint64_t> cursor, const
 
 util::Result<uint64_t> FileBucket::Increment(std::string_view key, uint64_t delta) {
   // Read, add and write under one lock, so that increments from several processes all count.
-  ASSIGN_OR_RETURN(FileStore::Lock lock, store_->Acquire());
+  ASSIGN_OR_RETURN(DirLock::Guard lock, store_->lock().Acquire());
   RETURN_IF_ERROR(Refresh(true));
   uint64_t current = 0;
   if (size_t i = index_.Find(key); i != KeyIndex::kNone) {

@@ -5,10 +5,10 @@
 // set-many and delete-many are one record each, so a batch costs one sync and is all or nothing
 // after a crash. kNever leaves syncing to the operating system.
 //
-// Several processes: every change takes the directory's lock file (created exclusively, removed
-// after the change), first catches up with what other processes appended, and a log that another
-// process compacted is reloaded. A lock older than `lock_stale_seconds` (by the time in its token,
-// or unchanged for that long) is left by a process that died mid-change and is broken.
+// Several processes: every change takes the directory's lock (dir_lock.h) and first catches up
+// with what other processes appended; a log that another process compacted is reloaded. Reads
+// catch up the same way without the lock. While this process keeps the lock between changes
+// (natively), no other process can have changed anything, and catching up is skipped.
 #ifndef BACKENDS_FILE_FILE_BACKEND_H_
 #define BACKENDS_FILE_FILE_BACKEND_H_
 
@@ -17,6 +17,7 @@
 #include <string>
 #include <string_view>
 
+#include "backends/file/dir_lock.h"
 #include "backends/file/file_system.h"
 #include "engine/backend.h"
 
@@ -31,6 +32,9 @@ struct FileStoreOptions {
   uint64_t compact_min_dead_bytes = 4 << 20;
   // A lock file this old belongs to a process that died while changing the store.
   int64_t lock_stale_seconds = 10;
+  // Natively, how long the lock is kept after a change for the next one (see dir_lock.h); 0
+  // releases it after every change, as components always do.
+  int64_t lock_linger_ms = 1;
 };
 
 // The environment variables a provider reads these from.
@@ -54,33 +58,18 @@ class FileStore final : public StoreBackend {
   const FileStoreOptions& options() const { return options_; }
   FileSystem* fs() const { return fs_; }
 
-  // Holds the directory's lock while alive; see the header comment.
-  class Lock {
-   public:
-    Lock(Lock&& other) noexcept : store_(std::exchange(other.store_, nullptr)) {}
-    Lock(const Lock&) = delete;
-    Lock& operator=(const Lock&) = delete;
-    ~Lock();
-
-   private:
-    friend class FileStore;
-    explicit Lock(FileStore* store) : store_(store) {}
-    FileStore* store_;
-  };
-  util::Result<Lock> Acquire();
+  // The directory's lock; see the header comment.
+  DirLock& lock() { return lock_; }
 
  private:
-  FileStore(FileSystem* fs, FileStoreOptions options, std::string nonce)
+  FileStore(FileSystem* fs, FileStoreOptions options)
       : fs_(fs),
         options_(std::move(options)),
-        lock_path_(options_.dir + "/LOCK"),
-        nonce_(std::move(nonce)) {}
+        lock_(fs, options_.dir, options_.lock_stale_seconds, options_.lock_linger_ms) {}
 
   FileSystem* fs_;
   FileStoreOptions options_;
-  std::string lock_path_;
-  std::string nonce_;  // tells this store's lock tokens from other processes'
-  uint64_t locks_taken_ = 0;
+  DirLock lock_;
   std::map<std::string, std::shared_ptr<FileBucket>, std::less<>> buckets_;
 };
 

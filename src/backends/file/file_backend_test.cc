@@ -22,6 +22,7 @@ util::Result<Store> OpenStore(FileSystem* fs, uint64_t compact_min = 4 << 20) {
   FileStoreOptions o;
   o.dir = kDir;
   o.compact_min_dead_bytes = compact_min;
+  o.lock_linger_ms = 0;  // released after every change; the kept lock has dir_lock_test.cc
   ASSIGN_OR_RETURN(auto backend, FileStore::Open(fs, o));
   return Store(std::move(backend), StoreOptions{});
 }
