@@ -12,7 +12,7 @@ set(KV_COMPONENT_DIR ${CMAKE_BINARY_DIR}/components)
 # of WORLD (from wit/) with the preview1 ADAPTER (reactor, command, or none). Commands use the
 # reactor adapter and export wasi:cli/run themselves (src/bindings/cli_run.cc says why).
 function(kv_component name world adapter)
-  add_executable(${name}-core ${ARGN})
+  add_executable(${name}-core ${ARGN} ${CMAKE_SOURCE_DIR}/src/abi/heap_growth.cc)
   set_target_properties(${name}-core PROPERTIES OUTPUT_NAME ${name}.core SUFFIX .wasm)
   target_link_libraries(${name}-core PRIVATE kv_engine)
   # libc++ from Debian carries DWARF; components ship without it (the name section stays).
