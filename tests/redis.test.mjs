@@ -117,3 +117,43 @@ test('faults: a bad URL, a server that is down, a server killed mid-run, and one
     rmSync(work, { recursive: true, force: true });
   }
 });
+
+test('a server that stops answering: calls fail after the I/O timeout, none hangs, none fails early', { skip }, async () => {
+  const { command, dispose } = await fusedCommand('kv_conformance');
+  try {
+    const env = { KV_REDIS_IO_TIMEOUT_MS: '300' };
+    const writer = command.spawn(['--phase', 'writer', '--keep-going', '--prefix', 'pause/'], { env });
+    let out = '';
+    let phase = 'writing';
+    let writingSince = Date.now();
+    const done = new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`stuck while ${phase}: ${out.slice(-300)}`)), 60_000);
+      writer.stdout.on('data', (d) => {
+        out += d;
+        if (phase === 'writing' && Date.now() - writingSince > 1500) {
+          // Many timeouts' worth of calls on one connection, and no error: the read timer, kept
+          // from one call to the next, never fires early.
+          assert.doesNotMatch(out, /ERROR/);
+          phase = 'paused';
+          out = '';
+          cli('CLIENT', 'PAUSE', '1500', 'ALL');
+        } else if (phase === 'paused' && /no answer within 300 ms/.test(out)) {
+          phase = 'resumed';
+          out = '';
+        } else if (phase === 'resumed' && out.includes('ACK')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    try {
+      await done;
+    } finally {
+      writer.kill('SIGKILL');
+    }
+    writingSince = 0;
+  } finally {
+    cli('CLIENT', 'UNPAUSE');
+    dispose();
+  }
+});

@@ -1,6 +1,7 @@
 // The Redis client's transport in a component: TCP over wasi:sockets@0.2.3, with wasi:io streams
 // and polls, and wasi:clocks for the timeouts. The imports are lowered by hand on our ABI layer
 // (src/abi); kv-redis has no preview1 adapter.
+#include <algorithm>
 #include <array>
 #include <cstring>
 #include <optional>
@@ -52,6 +53,8 @@ WASI_IMPORT(STREAMS, "[method]output-stream.check-write")
 void wasi_check_write(uint32_t self, uint32_t ret);
 WASI_IMPORT(STREAMS, "[method]output-stream.write")
 void wasi_write(uint32_t self, uint32_t ptr, uint32_t len, uint32_t ret);
+WASI_IMPORT(STREAMS, "[method]output-stream.blocking-write-and-flush")
+void wasi_blocking_write_and_flush(uint32_t self, uint32_t ptr, uint32_t len, uint32_t ret);
 WASI_IMPORT(STREAMS, "[method]output-stream.blocking-flush")
 void wasi_blocking_flush(uint32_t self, uint32_t ret);
 WASI_IMPORT(STREAMS, "[method]output-stream.subscribe") uint32_t wasi_output_subscribe(uint32_t);
@@ -131,11 +134,23 @@ bool WaitUntil(uint32_t pollable, uint64_t deadline_ns) {
 
 uint64_t Deadline(uint32_t ms) { return wasi_now() + uint64_t{ms} * 1000000; }
 
+// Under jco every wasi:io call is a round trip to the preview2 shim's I/O thread, which costs
+// more than Redis does. A command takes two (write-and-flush, then a read, which usually finds the
+// answer there already), and a poll and another read when it does not. The input stream's
+// pollable lives as long as the connection, and the timer that bounds a read is kept from one read
+// to the next, made anew only when it fires before an answer came.
 class WasiTransport final : public Transport {
  public:
   WasiTransport(uint32_t network, uint32_t socket, uint32_t in, uint32_t out, uint32_t timeout_ms)
-      : network_(network), socket_(socket), in_(in), out_(out), timeout_ms_(timeout_ms) {}
+      : network_(network),
+        socket_(socket),
+        in_(in),
+        out_(out),
+        readable_(wasi_input_subscribe(in)),
+        timeout_ms_(timeout_ms) {}
   ~WasiTransport() override {
+    if (timer_ != 0) wasi_drop_pollable(timer_);
+    wasi_drop_pollable(readable_);
     wasi_drop_input(in_);
     wasi_drop_output(out_);
     wasi_drop_tcp_socket(socket_);
@@ -143,6 +158,15 @@ class WasiTransport final : public Transport {
   }
 
   util::Status Write(std::span<const uint8_t> bytes) override {
+    if (bytes.size() <= kOneCallWrite) {
+      // A command this small fits the socket's buffer: the call does not wait for the server.
+      Area area;
+      wasi_blocking_write_and_flush(out_, AddressOf(bytes.data()),
+                                    static_cast<uint32_t>(bytes.size()), area.addr());
+      auto wrote = Take<cabi::Result<cabi::Unit, StreamError>>(area);
+      if (wrote.index() == 1) return StreamFailure(std::get<1>(wrote), "writing");
+      return util::Status::Ok();
+    }
     uint64_t deadline = Deadline(timeout_ms_);
     size_t done = 0;
     while (done < bytes.size()) {
@@ -180,11 +204,33 @@ class WasiTransport final : public Transport {
         std::memcpy(out.data(), bytes.data(), bytes.size());
         return bytes.size();
       }
-      if (!WaitUntil(wasi_input_subscribe(in_), deadline)) return Timeout("reading");
+      if (!WaitReadable(deadline)) return Timeout("reading");
     }
   }
 
  private:
+  // wasi:io's limit for blocking-write-and-flush.
+  static constexpr size_t kOneCallWrite = 4096;
+
+  // Waits until the input stream has something to read, or `deadline_ns` passes.
+  bool WaitReadable(uint64_t deadline_ns) {
+    for (;;) {
+      if (timer_ == 0) {
+        uint64_t now = wasi_now();
+        if (now >= deadline_ns) return false;
+        timer_ = wasi_subscribe_duration(deadline_ns - now);
+      }
+      uint32_t list[2] = {readable_, timer_};
+      Area area;
+      wasi_poll(AddressOf(list), 2, area.addr());
+      auto ready = Take<cabi::List<cabi::U32>>(area);
+      if (std::find(ready.begin(), ready.end(), 0u) != ready.end()) return true;
+      // The timer fired: set by an earlier read, it may be early for this one.
+      wasi_drop_pollable(timer_);
+      timer_ = 0;
+    }
+  }
+
   util::Status StreamFailure(const StreamError::Value& e, const char* what) {
     if (e.index() == 0) {
       wasi_drop_io_error(std::get<0>(e));
@@ -198,6 +244,8 @@ class WasiTransport final : public Transport {
   }
 
   uint32_t network_, socket_, in_, out_;
+  uint32_t readable_;   // the input stream's pollable
+  uint32_t timer_ = 0;  // a monotonic-clock pollable, or 0
   uint32_t timeout_ms_;
 };
 
