@@ -2,17 +2,23 @@
 //   file store, sync per write   vs  SQLite WAL, synchronous=FULL
 //   file store, no sync          vs  SQLite WAL, synchronous=OFF
 // Single sets of 16-byte values (each its own transaction), then gets. Google Benchmark.
+// And the Redis backend on the server KV_REDIS_URL names (make bench starts one), one connection:
+// single HSETs and HGETs, and batches of 100 (one HSET / HMGET), to set beside redis-benchmark.
 //
 //   build/native/native_bench --benchmark_format=json
 #include <benchmark/benchmark.h>
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <unistd.h>
 
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 #include <string>
 
 #include "backends/file/file_backend.h"
 #include "backends/memory_backend.h"
+#include "backends/redis_backend.h"
 #include "engine/store.h"
 
 namespace {
@@ -103,14 +109,101 @@ void SqliteSets(benchmark::State& state, const char* synchronous) {
 void BM_SqliteSetFull(benchmark::State& state) { SqliteSets(state, "FULL"); }
 void BM_SqliteSetOff(benchmark::State& state) { SqliteSets(state, "OFF"); }
 
+// The disk's floor for a durable single change: a 40-byte write and fdatasync, at the end of a
+// growing file (what a log does: the new size must be journaled too), and over bytes written
+// before (what SQLite's WAL mostly does once it wraps after a checkpoint).
+void SyncedWrites(benchmark::State& state, bool overwrite) {
+  std::filesystem::create_directories("build/bench-native");
+  std::string path = Dir(overwrite ? "sync-overwrite" : "sync-append");
+  std::filesystem::remove(path);
+  int fd = ::open(path.c_str(), O_RDWR | O_CREAT, 0644);
+  const std::string record(40, 'r');
+  if (overwrite) {
+    std::string zeros(1 << 20, '\0');
+    (void)!::pwrite(fd, zeros.data(), zeros.size(), 0);
+    ::fdatasync(fd);
+  }
+  off_t at = 0;
+  for (auto _ : state) {
+    if (::pwrite(fd, record.data(), record.size(), at) != static_cast<ssize_t>(record.size()) ||
+        ::fdatasync(fd) != 0) {
+      state.SkipWithError("write failed");
+    }
+    at = (at + static_cast<off_t>(record.size())) % (1 << 20);
+  }
+  ::close(fd);
+  state.SetItemsProcessed(state.iterations());
+}
+void BM_DiskAppendSync(benchmark::State& state) { SyncedWrites(state, false); }
+void BM_DiskOverwriteSync(benchmark::State& state) { SyncedWrites(state, true); }
+
+// The Redis backend over POSIX sockets: the engine natively, one connection.
+std::unique_ptr<kv::Store> RedisStore(benchmark::State& state) {
+  const char* url = std::getenv("KV_REDIS_URL");
+  if (url == nullptr) {
+    state.SkipWithError("KV_REDIS_URL is not set (make bench runs this under tools/with-redis.sh)");
+    return nullptr;
+  }
+  auto config = redis::ParseUrl(url);
+  if (!config.ok()) {
+    state.SkipWithError(config.status().ToString().c_str());
+    return nullptr;
+  }
+  return std::make_unique<kv::Store>(
+      std::make_unique<kv::RedisStore>(
+          std::make_unique<redis::Client>(redis::PosixConnector(), *config)),
+      kv::StoreOptions{});
+}
+void BM_RedisSet(benchmark::State& state) {
+  if (auto store = RedisStore(state)) RunSets(state, *store);
+}
+void BM_RedisGet(benchmark::State& state) {
+  if (auto store = RedisStore(state)) RunGets(state, *store);
+}
+// Keys per second, in batches of 100: one HSET or one HMGET each.
+void BM_RedisSetMany100(benchmark::State& state) {
+  auto store = RedisStore(state);
+  if (!store) return;
+  kv::Bucket b = *store->Open("bench");
+  std::vector<std::string> keys;
+  for (int64_t i = 0; i < 100; ++i) keys.push_back(Key(i));
+  std::vector<kv::KeyValueView> pairs;
+  for (auto& k : keys) pairs.push_back({k, kv::AsBytes(kValue)});
+  for (auto _ : state) {
+    if (!b.SetMany(pairs).ok()) state.SkipWithError("set-many failed");
+  }
+  state.SetItemsProcessed(state.iterations() * 100);
+}
+void BM_RedisGetMany100(benchmark::State& state) {
+  auto store = RedisStore(state);
+  if (!store) return;
+  kv::Bucket b = *store->Open("bench");
+  std::vector<std::string> keys;
+  for (int64_t i = 0; i < 100; ++i) keys.push_back(Key(i));
+  std::vector<std::string_view> views(keys.begin(), keys.end());
+  for (auto& k : keys) (void)b.Set(k, kv::AsBytes(kValue));
+  for (auto _ : state) {
+    auto v = b.GetMany(views);
+    if (!v.ok()) state.SkipWithError("get-many failed");
+    benchmark::DoNotOptimize(v);
+  }
+  state.SetItemsProcessed(state.iterations() * 100);
+}
+
 }  // namespace
 
 BENCHMARK(BM_MemorySet);
 BENCHMARK(BM_MemoryGet);
 // Rates by the wall clock: a sync waits for the disk, which costs no CPU time.
+BENCHMARK(BM_DiskAppendSync)->MinTime(2)->UseRealTime();
+BENCHMARK(BM_DiskOverwriteSync)->MinTime(2)->UseRealTime();
 BENCHMARK(BM_FileSetSync)->MinTime(2)->UseRealTime();
 BENCHMARK(BM_SqliteSetFull)->MinTime(2)->UseRealTime();
 BENCHMARK(BM_FileSetNoSync)->UseRealTime();
 BENCHMARK(BM_SqliteSetOff)->UseRealTime();
 BENCHMARK(BM_FileGet)->UseRealTime();
+BENCHMARK(BM_RedisSet)->UseRealTime();
+BENCHMARK(BM_RedisGet)->UseRealTime();
+BENCHMARK(BM_RedisSetMany100)->UseRealTime();
+BENCHMARK(BM_RedisGetMany100)->UseRealTime();
 BENCHMARK_MAIN();
