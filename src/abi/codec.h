@@ -164,6 +164,20 @@ struct Codec<List<E>> {
   }
 };
 
+template <>
+struct Codec<PlacedBytes> {
+  using Value = PlacedBytes::Value;
+  template <class Mem>
+  static void Store(Mem& mem, uint32_t addr, const Value& v) {
+    StoreU32(mem, addr, v.ptr);
+    StoreU32(mem, addr + 4, v.len);
+  }
+  template <class Mem>
+  static void Release(Mem& mem, uint32_t addr) {
+    Codec<List<U8>>::Release(mem, addr);
+  }
+};
+
 template <class... Fields>
 struct Codec<Tuple<Fields...>> {
   using T = Tuple<Fields...>;

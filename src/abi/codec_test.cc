@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cstring>
+#include <string>
+
 #include "abi/test_memory.h"
 
 namespace cabi {
@@ -60,6 +63,28 @@ TEST(CodecTest, EmptyBuffersUseTheAlignmentAsAddressAndAllocateNothing) {
   EXPECT_EQ(LoadU32(mem, addr), 8u);
   EXPECT_EQ(mem.live_allocations(), 1u);
   Codec<List<U64>>::Release(mem, addr);  // must not free address 8
+  EXPECT_EQ(mem.live_allocations(), 1u);
+}
+
+TEST(CodecTest, PlacedBytesHandOverTheirBufferAndAreFreedLikeAList) {
+  // option<list<u8>> whose bytes the producer already placed: storing copies nothing, the
+  // buffer stays allocated for the caller, and the List<U8> release frees it.
+  using Placed = Option<PlacedBytes>;
+  static_assert(PlacedBytes::kLayout.size == List<U8>::kLayout.size);
+  static_assert(PlacedBytes::kLayout.align == List<U8>::kLayout.align);
+  TestMemory mem;
+  uint32_t area = mem.Allocate(4, Placed::kLayout.size);
+  uint32_t bytes = mem.Allocate(1, 3);
+  std::memcpy(mem.At(bytes, 3), "abc", 3);
+  Codec<Placed>::Store(mem, area, PlacedBytes::Value{bytes, 3});
+  EXPECT_EQ(mem.live_allocations(), 2u);
+  auto back = Codec<Option<List<U8>>>::Load(mem, area);
+  ASSERT_TRUE(back.has_value());
+  EXPECT_EQ(std::string(back->begin(), back->end()), "abc");
+  Codec<Option<List<U8>>>::Release(mem, area);
+  EXPECT_EQ(mem.live_allocations(), 1u);
+  Codec<Placed>::Store(mem, area, PlacedBytes::Value{});  // empty: nothing allocated or freed
+  Codec<Placed>::Release(mem, area);
   EXPECT_EQ(mem.live_allocations(), 1u);
 }
 

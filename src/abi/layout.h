@@ -81,6 +81,17 @@ struct List {
   static constexpr uint32_t kFlat = 2;
 };
 
+// A list<u8> whose bytes are already in guest memory, allocated there by the producer: the same
+// layout as List<U8>, but storing it hands the buffer over instead of copying it.
+struct PlacedBytes {
+  struct Value {
+    uint32_t ptr = 1;  // for an empty list, any aligned address; nothing is allocated
+    uint32_t len = 0;
+  };
+  static constexpr Layout kLayout{8, 4};
+  static constexpr uint32_t kFlat = 2;
+};
+
 // ---- tuples and records ----
 
 // Offsets of fields laid out in order, each aligned to its own alignment.

@@ -1,6 +1,8 @@
 #include "backends/memory_backend.h"
 
 #include <algorithm>
+#include <cstring>
+#include <string>
 
 #include "engine/counter.h"
 
@@ -10,6 +12,19 @@ util::Result<std::optional<Bytes>> MemoryBucket::Get(std::string_view key) {
   size_t i = index_.Find(key);
   if (i == KeyIndex::kNone) return std::optional<Bytes>();
   return std::optional<Bytes>(values_[i]);
+}
+
+util::Result<bool> MemoryBucket::GetInto(std::string_view key, ValueSink& sink) {
+  size_t i = index_.Find(key);
+  if (i == KeyIndex::kNone) return false;
+  const Bytes& value = values_[i];
+  uint8_t* out = sink.Allocate(value.size());
+  if (out == nullptr && !value.empty()) {
+    return util::LimitExceeded("no memory for a value of " + std::to_string(value.size()) +
+                               " bytes");
+  }
+  if (!value.empty()) std::memcpy(out, value.data(), value.size());
+  return true;
 }
 
 void MemoryBucket::Put(std::string_view key, ByteView value) {

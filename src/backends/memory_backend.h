@@ -23,6 +23,7 @@ namespace kv {
 class MemoryBucket final : public BucketBackend {
  public:
   util::Result<std::optional<Bytes>> Get(std::string_view key) override;
+  util::Result<bool> GetInto(std::string_view key, ValueSink& sink) override;
   util::Status Set(std::string_view key, ByteView value) override;
   util::Status Delete(std::string_view key) override;
   util::Result<bool> Exists(std::string_view key) override;

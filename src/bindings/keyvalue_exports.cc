@@ -65,6 +65,28 @@ void PostReturn(uint32_t area) {
   cabi::Codec<ResultT>::Release(mem, area);
 }
 
+// A ValueSink that allocates in this component's memory the buffer a result hands over.
+class PlacingSink final : public kv::ValueSink {
+ public:
+  uint8_t* Allocate(size_t size) override {
+    placed_.len = static_cast<uint32_t>(size);
+    if (size == 0) return nullptr;
+    void* p = std::malloc(size);
+    if (p == nullptr) return nullptr;
+    placed_.ptr = cabi::AddressOf(p);
+    return static_cast<uint8_t*>(p);
+  }
+  // Frees what was allocated, when the result is an error after all.
+  void Discard() {
+    if (placed_.len != 0 && placed_.ptr != 1) std::free(cabi::PointerAt<void>(placed_.ptr));
+    placed_ = {};
+  }
+  cabi::PlacedBytes::Value placed() const { return placed_; }
+
+ private:
+  cabi::PlacedBytes::Value placed_;
+};
+
 // The store, built at the first open. A failure is kept and reported by every open.
 util::Result<std::unique_ptr<kv::Store>>& ProviderStore() {
   static util::Result<std::unique_ptr<kv::Store>> store = MakeProviderStore();
@@ -130,8 +152,12 @@ KV_EXPORT(KV_STORE "#[dtor]bucket") void kv_bucket_dtor(kvb::BucketRep* rep) { d
 KV_EXPORT(KV_STORE "#[method]bucket.get")
 uint32_t kv_get(kvb::BucketRep* self, uint32_t key_ptr, uint32_t key_len) {
   cabi::InBuffer key(key_ptr, key_len);
-  auto value = self->bucket.Get(key.text());
-  return kvb::Return<kvb::GetResult>(value, [](auto& v) { return std::move(*v); });
+  // The value goes straight from the store into the buffer the caller receives.
+  kvb::PlacingSink sink;
+  auto found = self->bucket.GetInto(key.text(), sink);
+  if (!found.ok()) sink.Discard();
+  return kvb::Return<kvb::PlacedGetResult>(
+      found, [&](auto& f) { return *f ? std::optional(sink.placed()) : std::nullopt; });
 }
 KV_EXPORT("cabi_post_" KV_STORE "#[method]bucket.get") void kv_get_post(uint32_t area) {
   kvb::PostReturn<kvb::GetResult>(area);

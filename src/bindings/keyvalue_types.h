@@ -25,6 +25,8 @@ using KeyValue = cabi::Tuple<cabi::String, Bytes>;
 
 using OpenResult = cabi::Result<cabi::Handle, Error>;
 using GetResult = cabi::Result<cabi::Option<Bytes>, Error>;
+// The same result, as a provider returns it: the value already placed in its memory.
+using PlacedGetResult = cabi::Result<cabi::Option<cabi::PlacedBytes>, Error>;
 using UnitResult = cabi::Result<cabi::Unit, Error>;
 using BoolResult = cabi::Result<cabi::Bool, Error>;
 using ListKeysResult = cabi::Result<KeyResponse, Error>;

@@ -5,9 +5,12 @@
 #ifndef ENGINE_BACKEND_H_
 #define ENGINE_BACKEND_H_
 
+#include <cstdint>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -17,11 +20,23 @@
 
 namespace kv {
 
+// Where a value read by GetInto goes: memory the caller owns (in a provider, the buffer it returns
+// to the component model), so that the value is copied once, straight out of the store.
+class ValueSink {
+ public:
+  virtual ~ValueSink() = default;
+  // `size` writable bytes, or null when they cannot be had.
+  virtual uint8_t* Allocate(size_t size) = 0;
+};
+
 class BucketBackend {
  public:
   virtual ~BucketBackend() = default;
 
   virtual util::Result<std::optional<Bytes>> Get(std::string_view key) = 0;
+  // The same, written into `sink`: true when the key was there. Backends that hold values in
+  // memory or read them from a file override it to copy once; this one copies twice.
+  virtual util::Result<bool> GetInto(std::string_view key, ValueSink& sink);
   virtual util::Status Set(std::string_view key, ByteView value) = 0;
   // Deleting an absent key succeeds.
   virtual util::Status Delete(std::string_view key) = 0;
@@ -54,6 +69,17 @@ class StoreBackend {
   // backend over the same data; different names never share data.
   virtual util::Result<std::shared_ptr<BucketBackend>> OpenBucket(std::string_view name) = 0;
 };
+
+inline util::Result<bool> BucketBackend::GetInto(std::string_view key, ValueSink& sink) {
+  ASSIGN_OR_RETURN(std::optional<Bytes> value, Get(key));
+  if (!value) return false;
+  uint8_t* out = sink.Allocate(value->size());
+  if (out == nullptr && !value->empty())
+    return util::LimitExceeded("no memory for a value of " + std::to_string(value->size()) +
+                               " bytes");
+  if (!value->empty()) std::memcpy(out, value->data(), value->size());
+  return true;
+}
 
 }  // namespace kv
 

@@ -37,6 +37,11 @@ util::Result<std::optional<Bytes>> Bucket::Get(std::string_view key) {
   return backend_->Get(key);
 }
 
+util::Result<bool> Bucket::GetInto(std::string_view key, ValueSink& sink) {
+  RETURN_IF_ERROR(CheckKey("get", key));
+  return backend_->GetInto(key, sink);
+}
+
 util::Status Bucket::Set(std::string_view key, ByteView value) {
   RETURN_IF_ERROR(CheckKey("set", key));
   if (value.size() > limits_.max_value_bytes) {

@@ -36,6 +36,8 @@ class Bucket {
   bool batches_are_atomic() const { return backend_->batches_are_atomic(); }
 
   util::Result<std::optional<Bytes>> Get(std::string_view key);
+  // Get, with the value written into `sink` (backend.h); true when the key was there.
+  util::Result<bool> GetInto(std::string_view key, ValueSink& sink);
   util::Status Set(std::string_view key, ByteView value);
   util::Status Delete(std::string_view key);
   util::Result<bool> Exists(std::string_view key);

@@ -243,5 +243,86 @@ TEST(StoreTest, TenThousandKeyBatch) {
   }
 }
 
+// A sink over a vector, as a provider's sink is over its memory; `refuse` plays out of memory.
+struct VectorSink final : ValueSink {
+  std::vector<uint8_t> bytes;
+  int calls = 0;
+  bool refuse = false;
+  uint8_t* Allocate(size_t size) override {
+    ++calls;
+    if (refuse) return nullptr;
+    bytes.assign(size, 0);
+    return bytes.data();
+  }
+};
+
+// A backend that only has Get: GetInto comes from the interface's default.
+class GetOnly final : public BucketBackend {
+ public:
+  explicit GetOnly(std::shared_ptr<BucketBackend> inner) : inner_(std::move(inner)) {}
+  util::Result<std::optional<Bytes>> Get(std::string_view k) override { return inner_->Get(k); }
+  util::Status Set(std::string_view k, ByteView v) override { return inner_->Set(k, v); }
+  util::Status Delete(std::string_view k) override { return inner_->Delete(k); }
+  util::Result<bool> Exists(std::string_view k) override { return inner_->Exists(k); }
+  util::Result<KeyPage> ListKeys(std::optional<uint64_t> c, const Limits& l) override {
+    return inner_->ListKeys(c, l);
+  }
+  util::Result<uint64_t> Increment(std::string_view k, uint64_t d) override {
+    return inner_->Increment(k, d);
+  }
+  util::Result<std::vector<std::optional<Bytes>>> GetMany(
+      std::span<const std::string_view> k) override {
+    return inner_->GetMany(k);
+  }
+  util::Status SetMany(std::span<const KeyValueView> p) override { return inner_->SetMany(p); }
+  util::Status DeleteMany(std::span<const std::string_view> k) override {
+    return inner_->DeleteMany(k);
+  }
+  bool batches_are_atomic() const override { return inner_->batches_are_atomic(); }
+
+ private:
+  std::shared_ptr<BucketBackend> inner_;
+};
+
+TEST(StoreTest, GetIntoWritesTheValueIntoTheSinkOnce) {
+  MemoryStore memory;
+  auto inner = *memory.OpenBucket("b");
+  for (bool default_impl : {false, true}) {
+    std::shared_ptr<BucketBackend> backend =
+        default_impl ? std::make_shared<GetOnly>(inner) : inner;
+    Bucket b("b", backend, Limits{});
+    ASSERT_TRUE(b.Set("k", AsBytes("value")).ok());
+    ASSERT_TRUE(b.Set("empty", {}).ok());
+
+    VectorSink sink;
+    auto found = b.GetInto("k", sink);
+    ASSERT_TRUE(found.ok() && *found) << default_impl;
+    EXPECT_EQ(std::string(sink.bytes.begin(), sink.bytes.end()), "value");
+    EXPECT_EQ(sink.calls, 1);
+
+    VectorSink none;
+    found = b.GetInto("absent", none);
+    ASSERT_TRUE(found.ok());
+    EXPECT_FALSE(*found);
+    EXPECT_EQ(none.calls, 0);  // nothing allocated for a missing key
+
+    VectorSink empty;
+    found = b.GetInto("empty", empty);
+    ASSERT_TRUE(found.ok() && *found);
+    EXPECT_TRUE(empty.bytes.empty());
+
+    VectorSink full;
+    full.refuse = true;
+    found = b.GetInto("k", full);
+    ASSERT_FALSE(found.ok());
+    EXPECT_EQ(found.status().code(), util::Code::kLimitExceeded) << found.status().ToString();
+
+    VectorSink unused;
+    found = b.GetInto(std::string(Limits{}.max_key_bytes + 1, 'k'), unused);
+    EXPECT_FALSE(found.ok());  // the key limit holds as for Get
+    EXPECT_EQ(unused.calls, 0);
+  }
+}
+
 }  // namespace
 }  // namespace kv

@@ -19,6 +19,7 @@ class FileBucket final : public BucketBackend {
   util::Status Load();
 
   util::Result<std::optional<Bytes>> Get(std::string_view key) override;
+  util::Result<bool> GetInto(std::string_view key, ValueSink& sink) override;
   util::Status Set(std::string_view key, ByteView value) override;
   util::Status Delete(std::string_view key) override;
   util::Result<bool> Exists(std::string_view key) override;
@@ -308,6 +309,20 @@ util::Result<std::optional<Bytes>> FileBucket::Get(std::string_view key) {
   if (i == KeyIndex::kNone) return std::optional<Bytes>();
   ASSIGN_OR_RETURN(Bytes value, ReadValue(index_.entries()[i]));
   return std::optional<Bytes>(std::move(value));
+}
+
+util::Result<bool> FileBucket::GetInto(std::string_view key, ValueSink& sink) {
+  RETURN_IF_ERROR(Refresh(false));
+  size_t i = index_.Find(key);
+  if (i == KeyIndex::kNone) return false;
+  const KeyIndex::Entry& e = index_.entries()[i];
+  uint8_t* out = sink.Allocate(e.value_len);
+  if (out == nullptr && e.value_len > 0) {
+    return util::LimitExceeded("no memory for a value of " + std::to_string(e.value_len) +
+                               " bytes");
+  }
+  RETURN_IF_ERROR(Fail(file_->ReadAt(e.value_offset, {out, e.value_len})));
+  return true;
 }
 
 util::Status FileBucket::Set(std::string_view key, ByteView value) {

@@ -125,6 +125,29 @@ TEST(FileStoreTest, ACursorStaysValidAcrossCompaction) {
   for (auto& [k, n] : seen) EXPECT_EQ(n, 1) << k;
 }
 
+TEST(FileStoreTest, GetIntoReadsTheValueFromTheLogIntoTheSink) {
+  struct Sink final : ValueSink {
+    std::vector<uint8_t> bytes;
+    uint8_t* Allocate(size_t size) override {
+      bytes.assign(size, 0);
+      return bytes.data();
+    }
+  };
+  FaultFileSystem fs;
+  Store store = *OpenStore(&fs);
+  Bucket b = *store.Open("");
+  ASSERT_TRUE(b.Set("k", AsBytes("first")).ok());
+  ASSERT_TRUE(b.Set("k", AsBytes("second value")).ok());
+  Sink sink;
+  auto found = b.GetInto("k", sink);
+  ASSERT_TRUE(found.ok() && *found) << found.status().ToString();
+  EXPECT_EQ(std::string(sink.bytes.begin(), sink.bytes.end()), "second value");
+  Sink none;
+  found = b.GetInto("absent", none);
+  ASSERT_TRUE(found.ok());
+  EXPECT_FALSE(*found);
+}
+
 TEST(FileStoreTest, TwoStoresOnOneDirectorySeeEachOtherAndCountExactly) {
   FaultFileSystem fs;
   Store p1 = *OpenStore(&fs, 512);
