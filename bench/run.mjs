@@ -194,13 +194,17 @@ md += `
 **Target: at least 2× the \`Map\` on get and set of 16 B values.** Measured: get ${getRatio.toFixed(2)}×,
 set ${setRatio.toFixed(2)}×: ${getRatio >= 2 && setRatio >= 2 ? 'both met' : `not met where below 2×, by ${Math.round(100 * (1 - Math.min(setRatio, getRatio) / 2))}%`}.
 
-At 64 KiB the \`Map\` wins. A fused get moves the value three times (kv-memory copies it out of
-its store into the result, jco copies it from kv-memory's memory into the consumer's, and the
-consumer's binding copies it into its own vector), where the \`Map\` hands jco a \`Uint8Array\` that is
-copied once; a V8 CPU profile of 64 KiB gets shows those copies and jco's lifting code on top.
-Growing kv-memory's heap by exactly what malloc asked for used to make it worse: every 64 KiB set
-grew the linear memory, which detaches its \`ArrayBuffer\` under JavaScript, and a third of the
-time went to \`sbrk\` and garbage collection; the heap now grows ahead (\`src/abi/heap_growth.cc\`).
+At 64 KiB the \`Map\` wins, and that is open. A fused get copies the value three times: kv-memory
+from its store straight into the buffer it returns (\`Bucket::GetInto\`), jco from kv-memory's
+memory into the consumer's with one \`Uint8Array.set\`, and the consumer's binding into its own
+vector; through the \`Map\`, twice. A V8 CPU profile of 64 KiB fused gets puts 41% of the time in
+kv-memory's \`memcpy\` (wasi-libc's, a loop in wasm) reading values spread over 128 MiB, where the
+consumer's \`memcpy\` of the same bytes, just written, takes 2%. Building with bulk memory, so that
+copies become \`memory.copy\`, made 64 KiB gets slower on both sides in a side-by-side run, so the
+build does not use it. Two causes are fixed: kv-memory's heap grew by exactly what malloc asked
+for, so every 64 KiB set grew the linear memory, which detaches its \`ArrayBuffer\` under JavaScript
+(a third of the time went to \`sbrk\` and garbage collection; the heap now grows ahead,
+\`src/abi/heap_growth.cc\`); and a get copied the value twice inside kv-memory.
 
 ## The runner
 
