@@ -137,8 +137,10 @@ if (process.env.KV_REDIS_PORT) {
     const m = /([\d.]+) requests per second/.exec(r.stdout);
     return m ? Number(m[1]) : undefined;
   };
+  const shimCallUs = Number(execFileSync(nodeBinary, [join(root, 'bench', 'shim_call.mjs')]).toString());
   redis = {
     rows,
+    shimCallUs,
     hset1: rb(1, 'HSET', 'bench-hash', 'field', 'vvvvvvvvvvvvvvvv'),
     hget1: rb(1, 'HGET', 'bench-hash', 'field'),
     hset100: rb(100, 'HSET', 'bench-hash', 'field', 'vvvvvvvvvvvvvvvv'),
@@ -296,8 +298,9 @@ Redis backend over POSIX sockets).
 Natively, the engine runs single commands at ${ratio(nat.BM_RedisSet, redis.hset1)} (HSET) and ${ratio(nat.BM_RedisGet, redis.hget1)} (HGET) the rate of
 \`redis-benchmark\`: one round trip each, as it should be. In the component, every wasi:io call is
 a round trip of its own, to the preview2 shim's I/O thread: the shim allocates a \`SharedArrayBuffer\`,
-posts a message and blocks in \`Atomics.wait\` until the worker answers, which here costs more than
-Redis does. kv-redis makes two such calls per command (one \`blocking-write-and-flush\`, one
+posts a message and blocks in \`Atomics.wait\` until the worker answers. One such call measured
+${redis.shimCallUs.toFixed(0)} µs in this run (\`bench/shim_call.mjs\`), more than a whole \`redis-benchmark\` round trip
+(${(1e6 / redis.hget1).toFixed(0)} µs for an HGET). kv-redis makes two such calls per command (one \`blocking-write-and-flush\`, one
 \`read\` that usually finds the answer already there; a poll and another read when it does not);
 (an earlier run, with four to ten calls per command, measured 1,199 sets/s). What remains is
 the shim's.` : 'Not measured in this run: run `make bench` (it starts a redis-server of its own).'}
