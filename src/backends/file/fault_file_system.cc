@@ -17,7 +17,7 @@ class MemFile final : public File {
     if (offset > node_->data.size()) return util::IOError("write past the end");
     if (offset + data.size() > node_->data.size()) node_->data.resize(offset + data.size());
     std::copy(data.begin(), data.end(), node_->data.begin() + static_cast<std::ptrdiff_t>(offset));
-    fs_->NoteAppend(node_);
+    fs_->NoteWrite(node_);
     return util::Status::Ok();
   }
   util::Status Sync() override {
@@ -64,16 +64,25 @@ void FaultFileSystem::Reboot(size_t torn_bytes) {
   entries_ = durable_entries_;
   for (auto& [path, node] : entries_) {
     std::vector<uint8_t> kept = node->durable;
-    if (node == last_appended_ && node->data.size() > kept.size() &&
-        std::equal(kept.begin(), kept.end(), node->data.begin())) {
-      size_t extra = std::min(torn_bytes, node->data.size() - kept.size());
-      kept.insert(kept.end(), node->data.begin() + static_cast<std::ptrdiff_t>(kept.size()),
-                  node->data.begin() + static_cast<std::ptrdiff_t>(kept.size() + extra));
+    if (node == last_written_) {
+      // The last write reached the disk only in part: up to `torn_bytes` of it, from the first
+      // byte it changed (past the end, for an append; inside the file, for a write over
+      // preallocated zeros).
+      size_t first = 0;
+      while (first < kept.size() && first < node->data.size() && kept[first] == node->data[first]) {
+        ++first;
+      }
+      if (first < node->data.size()) {
+        size_t extra = std::min(torn_bytes, node->data.size() - first);
+        if (kept.size() < first + extra) kept.resize(first + extra);
+        std::copy_n(node->data.begin() + static_cast<std::ptrdiff_t>(first), extra,
+                    kept.begin() + static_cast<std::ptrdiff_t>(first));
+      }
     }
     node->data = kept;
     node->durable = kept;
   }
-  last_appended_.reset();
+  last_written_.reset();
   budget_ = -1;
 }
 

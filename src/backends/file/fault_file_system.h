@@ -26,8 +26,8 @@ class FaultFileSystem final : public FileSystem {
   void CrashAfter(int64_t operations) { budget_ = operations; }
   bool crashed() const { return budget_ == 0; }
   int64_t operations() const { return operations_; }
-  // Restores what was durable. The file appended to last keeps `torn_bytes` of what it had not
-  // synced (as much as there is).
+  // Restores what was durable. The file written last keeps `torn_bytes` of what it had not
+  // synced (as much as there is), from the first byte that write changed.
   void Reboot(size_t torn_bytes = 0);
   // Moves the clock on; sleeping moves it too, so waiting costs no real time.
   void AdvanceSeconds(int64_t seconds) { now_ms_ += seconds * 1000; }
@@ -51,14 +51,14 @@ class FaultFileSystem final : public FileSystem {
   // Counts a changing operation; fails once the crash point is reached.
   util::Status Step();
   util::Status Alive() const;
-  void NoteAppend(const std::shared_ptr<Node>& node) { last_appended_ = node; }
+  void NoteWrite(const std::shared_ptr<Node>& node) { last_written_ = node; }
 
  private:
   int64_t now_ms_ = 1'000'000;
   uint64_t random_state_ = 1;
   std::map<std::string, std::shared_ptr<Node>> entries_;
   std::map<std::string, std::shared_ptr<Node>> durable_entries_;
-  std::shared_ptr<Node> last_appended_;
+  std::shared_ptr<Node> last_written_;
   int64_t budget_ = -1;  // -1: no crash planned
   int64_t operations_ = 0;
   uint64_t next_id_ = 1;

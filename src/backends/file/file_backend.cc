@@ -1,5 +1,7 @@
 #include "backends/file/file_backend.h"
 
+#include <algorithm>
+#include <iterator>
 #include <vector>
 
 #include "backends/file/log_format.h"
@@ -50,7 +52,8 @@ class FileBucket final : public BucketBackend {
   std::string path_;
   std::unique_ptr<File> file_;
   uint64_t file_id_ = 0;
-  uint64_t end_ = 0;  // where the last complete record ends
+  uint64_t end_ = 0;   // where the last complete record ends
+  uint64_t size_ = 0;  // the file's size: end_, or more with zeros preallocated after it
   uint64_t header_bytes_ = 0;
   uint64_t live_bytes_ = 0;        // bytes of the log that latest changes of live keys account for
   KeyIndex index_;                 // entry positions are insertion order: the list-keys cursor
@@ -153,6 +156,7 @@ util::Status FileBucket::Reload(bool locked) {
   index_.Shrink();
   header_bytes_ = EncodeHeader(name_).size();
   end_ = scan.valid_end;
+  size_ = size;
   if (scan.torn_bytes > 0 || size == 0) {
     if (!locked) return util::Status::Ok();  // a writer may be mid-write; it repairs its own
     RETURN_IF_ERROR(RepairTail(scan.valid_end, size));
@@ -177,6 +181,7 @@ util::Status FileBucket::RepairTail(uint64_t valid_end, uint64_t file_size) {
       RETURN_IF_ERROR(Fail(fs->SyncDir(store_->options().dir)));
     }
     RETURN_IF_ERROR(Fail(file_->Truncate(valid_end)));
+    size_ = valid_end;
   }
   if (valid_end == 0) {  // the header itself never made it to disk
     RETURN_IF_ERROR(Fail(file_->WriteAt(0, EncodeHeader(name_))));
@@ -184,6 +189,7 @@ util::Status FileBucket::RepairTail(uint64_t valid_end, uint64_t file_size) {
   }
   RETURN_IF_ERROR(Fail(file_->Sync()));
   end_ = valid_end;
+  size_ = std::max(size_, end_);
   return util::Status::Ok();
 }
 
@@ -196,7 +202,16 @@ util::Status FileBucket::Refresh(bool locked) {
   if (!id.ok()) return Fail(std::move(id).take_status());
   ASSIGN_OR_RETURN(uint64_t size, file_->Size());
   if (*id != file_id_ || size < end_) return Reload(locked);  // compacted or repaired elsewhere
+  size_ = size;
   if (size == end_) return util::Status::Ok();
+  if (size - end_ >= kRecordHeaderSize) {
+    // Zeros where the next record would start: preallocated space, nothing new.
+    uint8_t next[kRecordHeaderSize];
+    RETURN_IF_ERROR(Fail(file_->ReadAt(end_, next)));
+    if (std::all_of(std::begin(next), std::end(next), [](uint8_t b) { return b == 0; })) {
+      return util::Status::Ok();
+    }
+  }
   std::vector<uint8_t> tail(size - end_);
   RETURN_IF_ERROR(Fail(file_->ReadAt(end_, tail)));
   ASSIGN_OR_RETURN(ScanResult scan,
@@ -215,14 +230,29 @@ util::Status FileBucket::Write(const std::vector<uint8_t>& record) {
 }
 
 util::Status FileBucket::WriteLocked(const std::vector<uint8_t>& record) {
-  uint64_t at = end_;  // the file's size: Refresh under the lock read or repaired up to it
-  util::Status appended = file_->WriteAt(at, record);
+  // The end of the last record, which Refresh under the lock has read or repaired up to; any
+  // bytes after it are zeros written ahead.
+  uint64_t at = end_;
+  const FileStoreOptions& options = store_->options();
+  util::Status appended;
+  if (options.sync == SyncPolicy::kAlways && options.preallocate_bytes > 0 &&
+      at + record.size() > size_) {
+    // Past the space written ahead: write the record and the next stretch of zeros together.
+    std::vector<uint8_t> ahead(record.size() + options.preallocate_bytes, 0);
+    std::copy(record.begin(), record.end(), ahead.begin());
+    appended = file_->WriteAt(at, ahead);
+    if (appended.ok()) size_ = at + ahead.size();
+  } else {
+    appended = file_->WriteAt(at, record);
+    if (appended.ok()) size_ = std::max(size_, at + record.size());
+  }
   if (!appended.ok()) {
     // Cut off whatever part of the record reached the file; if even that fails, stop writing.
     if (!file_->Truncate(at).ok()) broken_ = Fail(appended);
+    size_ = at;
     return Fail(std::move(appended));
   }
-  if (store_->options().sync == SyncPolicy::kAlways) {
+  if (options.sync == SyncPolicy::kAlways) {
     util::Status synced = file_->Sync();
     if (!synced.ok()) {
       // After a failed sync the kernel may have dropped the pages: nothing is certain any more.
@@ -292,6 +322,7 @@ util::Status FileBucket::MaybeCompact() {
     live_bytes_ += e.bytes;
   }
   end_ = written;
+  size_ = written;
   return util::Status::Ok();
 }
 

@@ -35,6 +35,16 @@ struct FileStoreOptions {
   // Natively, how long the lock is kept after a change for the next one (see dir_lock.h); 0
   // releases it after every change, as components always do.
   int64_t lock_linger_ms = 1;
+  // With SyncPolicy::kAlways, the log is extended by this many zero bytes at a time, so that a
+  // change and its sync rewrite space already in the file instead of growing it (a sync that
+  // grows a file must also journal its new size). 0: no preallocation, the file ends at its last
+  // record. Readers in other processes then read the log's next bytes to catch up, not only its
+  // size, so components, where each file call is costly, do not preallocate.
+#ifdef __wasi__
+  uint64_t preallocate_bytes = 0;
+#else
+  uint64_t preallocate_bytes = 256 << 10;
+#endif
 };
 
 // The environment variables a provider reads these from.

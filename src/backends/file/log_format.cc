@@ -1,5 +1,6 @@
 #include "backends/file/log_format.h"
 
+#include <algorithm>
 #include <cstring>
 
 #include "backends/file/crc32c.h"
@@ -152,6 +153,13 @@ util::Result<ScanResult> ScanRecords(std::span<const uint8_t> tail, uint64_t bas
   while (pos < f.size()) {
     uint64_t end;
     if (!ValidRecordAt(f, pos, &end)) {
+      if (std::all_of(f.begin() + static_cast<std::ptrdiff_t>(pos), f.end(),
+                      [](uint8_t b) { return b == 0; })) {
+        // Zeros from a record boundary to the end: space written ahead, not yet used.
+        result.valid_end = base + pos;
+        result.zero_tail = f.size() - pos;
+        return result;
+      }
       // Damage at the very end is an interrupted write. Damage with valid records after it is
       // not: look for a chain of records from some later offset to the end of the file. Lengths
       // are followed backwards once (reach[i]: the lengths from pos + i lead exactly to the end),

@@ -1,6 +1,6 @@
 // The on-disk format of one bucket's log (docs/file-format.md is the full description):
 //
-//   file    := header record*
+//   file    := header record* zero*
 //   header  := magic[8] version:u32 name_len:u32 name[name_len] crc:u32
 //   record  := crc:u32 length:u32 type:u8 payload[length]
 //   payload := PUT    key_len:u32 key value            (the value runs to the end of the payload)
@@ -60,9 +60,12 @@ struct ScanResult {
   std::string bucket;   // from the header
   uint64_t valid_end;   // where the last complete record ends
   uint64_t torn_bytes;  // bytes after valid_end: an incomplete last write, to discard
+  uint64_t zero_tail;   // or zeros after valid_end: space written ahead for records to come
 };
 
-// Reads a whole log. A damaged last record is a torn write and is reported in torn_bytes; damage
+// Reads a whole log. Zero bytes from a record boundary to the end are space the writer
+// preallocated (no record starts with a zero header: type 0 does not exist). A damaged last record
+// is a torn write and is reported in torn_bytes; damage
 // followed by a valid record is corruption: kCorruption naming `path` and the offset.
 util::Result<ScanResult> ScanLog(std::span<const uint8_t> file, const std::string& path,
                                  const std::function<void(const ScannedChange&)>& visit);
