@@ -101,6 +101,47 @@ TEST_F(DirLockTest, TwoKeepersTakeTurnsAndCountExactly) {
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
 }
 
+// A torn write left in one bucket's log by another process must be repaired (and kept beside the
+// log) before this process writes there, even when it already keeps the lock from a change to
+// another bucket and has looked at the torn bucket meanwhile.
+TEST_F(DirLockTest, KeepingTheLockDoesNotSkipRepairingATornTail) {
+  Store store = Open(/*linger_ms=*/60'000);
+  Bucket x = *store.Open("x");
+  Bucket y = *store.Open("y");
+  ASSERT_TRUE(y.Set("before", AsBytes("1")).ok());
+  // Release the kept lock by closing the store, then let "another process" tear a write on y.
+  std::string log = dir_ + "/" + FileStore::LogFileName("y");
+  {
+    Store other = Open(/*linger_ms=*/0);
+    Bucket oy = *other.Open("y");
+    ASSERT_TRUE(oy.Set("from-other", AsBytes("2")).ok());
+  }
+  {
+    auto f = PosixFileSystem()->Open(log, false);
+    ASSERT_TRUE(f.ok());
+    uint64_t size = *(*f)->Size();
+    const uint8_t torn[] = {0x12, 0x34, 0x56, 0x78, 0x40, 0, 0, 0, 1, 'p', 'a'};  // cut short
+    ASSERT_TRUE((*f)->WriteAt(size, torn).ok());
+  }
+  ASSERT_TRUE(x.Set("x", AsBytes("1")).ok());  // takes the lock and keeps it
+  auto seen = y.Get("from-other");             // looks at y without repairing it
+  ASSERT_TRUE(seen.ok() && *seen) << seen.status().ToString();
+  ASSERT_TRUE(y.Set("after", AsBytes("3")).ok());
+  ASSERT_TRUE(y.Set("after2", AsBytes("4")).ok());
+  Store reopened = Open(/*linger_ms=*/0);
+  Bucket ry = *reopened.Open("y");
+  for (const char* k : {"before", "from-other", "after", "after2"}) {
+    auto v = ry.Get(k);
+    ASSERT_TRUE(v.ok()) << k << ": " << v.status().ToString();
+    EXPECT_TRUE(v->has_value()) << k;
+  }
+  bool kept = false;
+  for (const auto& e : std::filesystem::directory_iterator(dir_)) {
+    kept |= e.path().filename().string().find(".torn-") != std::string::npos;
+  }
+  EXPECT_TRUE(kept) << "the torn bytes were not kept beside the log";
+}
+
 // A holder that keeps the lock for longer than the stale time rewrites its token, so a waiter
 // that arrives late does not take it for a dead process's lock and break it.
 TEST_F(DirLockTest, AKeptLockIsNotTakenForADeadOne) {

@@ -37,6 +37,7 @@ class FileBucket final : public BucketBackend {
   void Apply(const ScannedChange& c);
   void Reset();
   util::Status Refresh(bool locked);
+  util::Status CatchUp(bool locked);
   util::Status Reload(bool locked);
   util::Status RepairTail(uint64_t valid_end, uint64_t file_size);
   // Writes `record` (built by the caller) at the end of the log under the lock and indexes it.
@@ -59,8 +60,10 @@ class FileBucket final : public BucketBackend {
   KeyIndex index_;                 // entry positions are insertion order: the list-keys cursor
   util::Status broken_;            // set when a failed write left the file in an unknown state
   bool dir_sync_pending_ = false;  // a compaction's rename is not known to be durable yet
-  // The lock's epoch when this bucket last caught up with the file (DirLock::KeptSince).
+  // The lock's epoch when this bucket last caught up with the file completely (DirLock::KeptSince),
+  // or 0. A catch-up that failed, or left a torn tail for a holder of the lock to repair, leaves 0.
   uint64_t caught_up_epoch_ = 0;
+  bool torn_pending_ = false;  // the file ends in a torn write this bucket has not repaired
 };
 
 namespace {
@@ -142,7 +145,8 @@ util::Status FileBucket::Reload(bool locked) {
   auto file = store_->fs()->Open(path_, false);
   if (!file.ok()) return Fail(std::move(file).take_status());
   file_ = std::move(file).value();
-  ASSIGN_OR_RETURN(file_id_, file_->Id());
+  file_id_ = 0;  // until the whole file is read: a failure here makes the next catch-up reload
+  ASSIGN_OR_RETURN(uint64_t id, file_->Id());
   ASSIGN_OR_RETURN(uint64_t size, file_->Size());
   std::vector<uint8_t> bytes(size);
   RETURN_IF_ERROR(Fail(file_->ReadAt(0, bytes)));
@@ -155,10 +159,15 @@ util::Status FileBucket::Reload(bool locked) {
   }
   index_.Shrink();
   header_bytes_ = EncodeHeader(name_).size();
+  file_id_ = id;
   end_ = scan.valid_end;
   size_ = size;
+  torn_pending_ = false;
   if (scan.torn_bytes > 0 || size == 0) {
-    if (!locked) return util::Status::Ok();  // a writer may be mid-write; it repairs its own
+    if (!locked) {  // a writer may be mid-write; it repairs its own
+      torn_pending_ = true;
+      return util::Status::Ok();
+    }
     RETURN_IF_ERROR(RepairTail(scan.valid_end, size));
   }
   return util::Status::Ok();
@@ -190,6 +199,7 @@ util::Status FileBucket::RepairTail(uint64_t valid_end, uint64_t file_size) {
   RETURN_IF_ERROR(Fail(file_->Sync()));
   end_ = valid_end;
   size_ = std::max(size_, end_);
+  torn_pending_ = false;
   return util::Status::Ok();
 }
 
@@ -197,7 +207,16 @@ util::Status FileBucket::Refresh(bool locked) {
   if (!broken_.ok()) return broken_;
   DirLock& lock = store_->lock();
   if (lock.KeptSince(caught_up_epoch_)) return util::Status::Ok();  // nobody else wrote since
-  caught_up_epoch_ = lock.epoch();
+  // The epoch cannot move meanwhile: only this thread takes the lock.
+  const uint64_t epoch = lock.epoch();
+  caught_up_epoch_ = 0;
+  RETURN_IF_ERROR(CatchUp(locked));
+  if (!torn_pending_) caught_up_epoch_ = epoch;
+  return util::Status::Ok();
+}
+
+util::Status FileBucket::CatchUp(bool locked) {
+  torn_pending_ = false;
   auto id = store_->fs()->FileId(path_);
   if (!id.ok()) return Fail(std::move(id).take_status());
   ASSIGN_OR_RETURN(uint64_t size, file_->Size());
@@ -217,7 +236,10 @@ util::Status FileBucket::Refresh(bool locked) {
   ASSIGN_OR_RETURN(ScanResult scan,
                    ScanRecords(tail, end_, path_, [this](const ScannedChange& c) { Apply(c); }));
   end_ = scan.valid_end;
-  if (scan.torn_bytes > 0 && locked) return RepairTail(end_, size);
+  if (scan.torn_bytes > 0) {
+    if (locked) return RepairTail(end_, size);
+    torn_pending_ = true;
+  }
   return util::Status::Ok();
 }
 
