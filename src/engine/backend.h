@@ -25,7 +25,8 @@ namespace kv {
 class ValueSink {
  public:
   virtual ~ValueSink() = default;
-  // `size` writable bytes, or null when they cannot be had.
+  // `size` writable bytes, or null when they cannot be had (and may be null for size 0). Called
+  // at most once per GetInto.
   virtual uint8_t* Allocate(size_t size) = 0;
 };
 

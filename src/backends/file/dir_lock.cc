@@ -9,11 +9,10 @@
 namespace kv::file {
 namespace {
 
-constexpr int64_t kPollMs = 2;  // how often a waiter tries again
-#ifdef KV_FILE_LOCK_LEASE
-constexpr int64_t kTokenRefreshMs = 1000;  // how often a kept lock's token is rewritten
-constexpr int64_t kYieldMs = 20;           // how long a holder that yielded stays away at most
-#endif
+constexpr int64_t kPollMs = 2;           // how often a waiter tries again
+constexpr int64_t kYieldMs = 20;         // how long a holder that released stays away at most
+constexpr int64_t kWaiterFreshMs = 500;  // a LOCK.waiting older than this: its waiter is gone
+constexpr int64_t kConfirmMs = 3000;     // a waiter sees a token unchanged this long to break it
 
 std::span<const uint8_t> Bytes(std::string_view s) {
   return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
@@ -25,6 +24,10 @@ std::optional<int64_t> TokenMillis(std::string_view token) {
   auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), ms);
   if (ec != std::errc() || end == token.data() + token.size() || *end != '-') return std::nullopt;
   return ms;
+}
+
+std::string Text(const util::Result<std::vector<uint8_t>>& bytes) {
+  return bytes.ok() ? std::string(bytes->begin(), bytes->end()) : std::string();
 }
 
 }  // namespace
@@ -70,24 +73,46 @@ std::string DirLock::NewToken() {
   return buf;
 }
 
+bool DirLock::WaiterAnnounced() {
+  if (!fs_->Exists(waiting_path_)) return false;
+  auto since = TokenMillis(Text(fs_->ReadAll(waiting_path_)) + "-");
+  if (since && fs_->NowMillis() - *since < kWaiterFreshMs) return true;
+  // Left by a waiter that gave up or died (a live one rewrites it every poll).
+  if (!since || fs_->NowMillis() - *since > 4 * kWaiterFreshMs) (void)fs_->Remove(waiting_path_);
+  return false;
+}
+
+void DirLock::Announce() {
+  std::string now = std::to_string(fs_->NowMillis());
+  now.insert(0, 13 - std::min<size_t>(13, now.size()), '0');  // fixed width
+  if (fs_->CreateExclusive(waiting_path_, Bytes(now)).ok()) return;
+  auto file = fs_->Open(waiting_path_, false);
+  if (file.ok()) (void)(*file)->WriteAt(0, Bytes(now));
+}
+
 util::Result<DirLock::Guard> DirLock::Acquire() {
-#ifdef KV_FILE_LOCK_LEASE
+  int64_t released_ms;
   {
+#ifdef KV_FILE_LOCK_LEASE
     std::lock_guard<std::mutex> l(mu_);
+#endif
     if (held_) {  // kept since the last change
       in_change_ = true;
       return Guard(this);
     }
+    released_ms = released_ms_;
   }
-  // Having just yielded to a waiter, let it in first.
-  while (fs_->NowMillis() - yielded_ms_ < kYieldMs && fs_->Exists(waiting_path_)) {
-    fs_->SleepMillis(1);
+  // Having just released it, let a waiter in first: otherwise a process that changes the store
+  // without pause would take the lock back between two polls of the waiter, every time.
+  if (released_ms != 0) {
+    while (fs_->SteadyMillis() - released_ms < kYieldMs && WaiterAnnounced()) {
+      fs_->SleepMillis(1);
+    }
   }
-#endif
-  const int64_t start = fs_->NowMillis();
+  const int64_t start = fs_->SteadyMillis();
   bool announced = false;
   std::string seen;        // the holder's token, as last read
-  int64_t seen_since = 0;  // when this waiter first read it
+  int64_t seen_since = 0;  // when this waiter first read it (monotonic)
   for (;;) {
     std::string token = NewToken();
     util::Status s = fs_->CreateExclusive(path_, Bytes(token));
@@ -95,7 +120,8 @@ util::Result<DirLock::Guard> DirLock::Acquire() {
       if (announced) (void)fs_->Remove(waiting_path_);
 #ifdef KV_FILE_LOCK_LEASE
       std::lock_guard<std::mutex> l(mu_);
-      token_written_ms_ = fs_->NowMillis();
+      token_ = token;
+      token_written_ms_ = fs_->SteadyMillis();
       yield_ = false;
 #endif
       held_ = true;
@@ -107,29 +133,30 @@ util::Result<DirLock::Guard> DirLock::Acquire() {
       return Guard(this);
     }
     if (s.code() != util::Code::kAccessDenied) {
+      if (announced) (void)fs_->Remove(waiting_path_);
       return std::move(s).WithContext("taking the lock " + util::Quoted(path_));
     }
-    // Tell a holder that keeps the lock between changes that someone is waiting.
-    (void)fs_->CreateExclusive(waiting_path_, {});
+    // Tell the holder that someone waits (a native holder keeping the lock then releases it).
+    Announce();
     announced = true;
     auto held = fs_->ReadAll(path_);
     if (!held.ok() && held.status().code() == util::Code::kNotFound) continue;  // just released
-    std::string holder = held.ok() ? std::string(held->begin(), held->end()) : std::string();
-    int64_t now = fs_->NowMillis();
-    if (holder != seen || seen_since == 0) seen = holder, seen_since = now;
-    // Taken when its token says or (a token cut short by a crash, a clock set back) no later
-    // than this waiter first saw it.
-    int64_t taken = std::min(TokenMillis(holder).value_or(seen_since), seen_since);
-    if (now - taken > stale_ms_) {
-      // Left by a process that died holding it: a live holder rewrites its token every second.
-      auto again = fs_->ReadAll(path_);
-      if (again.ok() && std::string(again->begin(), again->end()) == holder) {
-        (void)fs_->Remove(path_);
-      }
+    std::string holder = Text(held);
+    int64_t steady = fs_->SteadyMillis();
+    if (holder != seen || seen_since == 0) seen = holder, seen_since = steady;
+    // Stale: unchanged for a while by this waiter's own clock (a live keeper rewrites its token
+    // every second, so a clock stepped forward cannot make it look dead), and older than the
+    // stale time by its token, or, without a readable time, unchanged for the stale time.
+    int64_t unchanged = steady - seen_since;
+    auto taken = TokenMillis(holder);
+    int64_t age = taken ? fs_->NowMillis() - *taken : unchanged;
+    if (unchanged >= std::min(kConfirmMs, stale_ms_) && std::max(age, unchanged) > stale_ms_) {
+      // Left by a process that died holding it.
+      if (Text(fs_->ReadAll(path_)) == holder) (void)fs_->Remove(path_);
       continue;
     }
-    if (now - start > stale_ms_ + 2000) {
-      if (announced) (void)fs_->Remove(waiting_path_);
+    if (steady - start > stale_ms_ + kConfirmMs + 2000) {
+      (void)fs_->Remove(waiting_path_);
       return util::IOError("the file store " + util::Quoted(dir_) +
                            " stays locked by another process (" + util::Quoted(path_) + ")");
     }
@@ -142,18 +169,27 @@ void DirLock::EndChange() {
   std::lock_guard<std::mutex> l(mu_);
   in_change_ = false;
   if (linger_ms_ > 0 && !yield_) {
-    idle_since_ms_ = fs_->NowMillis();  // the keeper releases it once idle for linger_ms
+    idle_since_ms_ = fs_->SteadyMillis();  // the keeper releases it once idle for linger_ms
     return;
   }
-  if (yield_) yielded_ms_ = fs_->NowMillis();
 #endif
   in_change_ = false;
   ReleaseLocked();
 }
 
 void DirLock::ReleaseLocked() {
+#ifdef KV_FILE_LOCK_LEASE
+  // A kept lock may have been taken from this process (judged stale while it was stalled):
+  // remove only our own. (A component's lock lives for one change; it is removed unread.)
+  if (linger_ms_ > 0 && Text(fs_->ReadAll(path_)) != token_) {
+    held_ = false;
+    released_ms_ = fs_->SteadyMillis();
+    return;
+  }
+#endif
   (void)fs_->Remove(path_);
   held_ = false;
+  released_ms_ = fs_->SteadyMillis();
 }
 
 uint64_t DirLock::epoch() {
@@ -172,27 +208,35 @@ bool DirLock::KeptSince(uint64_t epoch) {
 
 #ifdef KV_FILE_LOCK_LEASE
 void DirLock::Keeper() {
+  // Rewrite the token well within the time a waiter watches it before judging it stale.
+  const int64_t refresh_ms = std::clamp<int64_t>(std::min(kConfirmMs, stale_ms_) / 3, 10, 1000);
   std::unique_lock<std::mutex> l(mu_);
   while (!stop_) {
     if (!held_) {
       cv_.wait(l);
       continue;
     }
-    int64_t now = fs_->NowMillis();
+    int64_t now = fs_->SteadyMillis();
     if (!in_change_ && (yield_ || now - idle_since_ms_ >= linger_ms_)) {
-      if (yield_) yielded_ms_ = now;
       ReleaseLocked();
       continue;
     }
-    if (now - token_written_ms_ >= kTokenRefreshMs) {
-      // Still held: tell waiters so, or they would take it for a dead process's lock.
+    if (now - token_written_ms_ >= refresh_ms) {
+      if (Text(fs_->ReadAll(path_)) != token_) {
+        // Taken from us: nothing this process saw while it believed it kept the lock can be
+        // trusted to be current, and the epoch says so to every bucket.
+        held_ = false;
+        ++epoch_;
+        continue;
+      }
+      // Still ours: tell waiters so, or they would take it for a dead process's lock.
       std::string token = NewToken();
       auto file = fs_->Open(path_, false);
-      if (file.ok()) (void)(*file)->WriteAt(0, Bytes(token));
+      if (file.ok() && (*file)->WriteAt(0, Bytes(token)).ok()) token_ = token;
       token_written_ms_ = now;
     }
     l.unlock();
-    bool waiting = fs_->Exists(waiting_path_);
+    bool waiting = WaiterAnnounced();
     l.lock();
     if (waiting && held_) yield_ = true;
     cv_.wait_for(l, std::chrono::milliseconds(1));

@@ -2,17 +2,23 @@
 // component. WASI has no file locking, so it is a file, `LOCK`, created exclusively.
 //
 // The holder writes a token into it: "<wall-clock ms>-<nonce>-<count>", fixed width. A waiter
-// judges a lock stale by the time in its token (or, if it has none, by how long the waiter has
-// seen it unchanged): one older than `stale_seconds` was left by a process that died holding it,
-// and is removed. File modification times are not used (under jco they are wrong).
+// judges a lock stale when it has seen the same token for a while by its own monotonic clock (3 s,
+// or the stale time if shorter) and the token is older than `stale_seconds` (by its time, or,
+// without one, by how long the waiter has seen it): such a lock was left by a process that died
+// holding it, and is removed. File modification times are not used (under jco they are wrong).
 //
-// A waiter announces itself by creating `LOCK.waiting`, and removes it once it holds the lock.
+// A waiter announces itself by writing the time into `LOCK.waiting` at every poll, and removes
+// it once it holds the lock; an announcement older than 2 s is left over and is removed. A
+// process that has just released the lock lets an announced waiter take it first.
 //
 // Natively, the lock is kept between changes for `linger_ms` (a lease): back-to-back changes then
 // take it once, and a holder knows that no other process changed the store while it kept it. A
 // thread releases it once it has been idle that long, or at the end of the current change when a
-// waiter has announced itself, and rewrites the token every second while it is kept. Components
-// have no threads: there the lock is released at the end of every change.
+// waiter has announced itself, and rewrites the token every second while it is kept (first
+// checking that the lock is still its own; if it was taken, the lease ends). Components have no
+// threads: there the lock is released at the end of every change, and a single change that
+// holds it longer than the stale time (a compaction or first open of a very large log on a slow
+// disk) can be taken for a dead process's lock.
 #ifndef BACKENDS_FILE_DIR_LOCK_H_
 #define BACKENDS_FILE_DIR_LOCK_H_
 
@@ -70,7 +76,10 @@ class DirLock {
 
  private:
   std::string NewToken();
-  util::Result<bool> TryCreate();
+  // Whether a waiter has announced itself lately (and removes an announcement long left over).
+  bool WaiterAnnounced();
+  // Creates or rewrites LOCK.waiting with the time now.
+  void Announce();
   void EndChange();
   void ReleaseLocked();
 
@@ -85,15 +94,16 @@ class DirLock {
   uint64_t epoch_ = 0;
   bool held_ = false;
   bool in_change_ = false;
+  int64_t released_ms_ = 0;  // when this process last released the lock (monotonic), or 0
 #ifdef KV_FILE_LOCK_LEASE
   void Keeper();
   std::mutex mu_;
   std::condition_variable cv_;
   bool stop_ = false;
-  bool yield_ = false;  // a waiter announced itself: release at the end of this change
-  int64_t idle_since_ms_ = 0;
-  int64_t yielded_ms_ = 0;  // when it last released the lock to let a waiter in
-  int64_t token_written_ms_ = 0;
+  bool yield_ = false;            // a waiter announced itself: release at the end of this change
+  std::string token_;             // what this process last wrote into LOCK
+  int64_t idle_since_ms_ = 0;     // monotonic
+  int64_t token_written_ms_ = 0;  // monotonic
   std::thread keeper_;
 #endif
 };

@@ -142,6 +142,65 @@ TEST_F(DirLockTest, KeepingTheLockDoesNotSkipRepairingATornTail) {
   EXPECT_TRUE(kept) << "the torn bytes were not kept beside the log";
 }
 
+// A waiter that died leaves LOCK.waiting behind; a keeper must not go on yielding to nobody.
+TEST_F(DirLockTest, ALeftOverAnnouncementDoesNotSlowAKeeper) {
+  ASSERT_TRUE(
+      PosixFileSystem()->CreateExclusive(dir_ + "/LOCK.waiting", AsBytes("0000000000001")).ok());
+  Store store = Open(/*linger_ms=*/50);
+  Bucket b = *store.Open("");
+  auto start = std::chrono::steady_clock::now();
+  for (int i = 0; i < 300; ++i) ASSERT_TRUE(b.Set("k" + std::to_string(i), AsBytes("v")).ok());
+  auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start);
+  EXPECT_LT(ms.count(), 2000) << "each change waited for a waiter that is not there";
+  EXPECT_FALSE(std::filesystem::exists(dir_ + "/LOCK.waiting"));
+}
+
+// Two processes that release the lock after every change (as components do), both changing the
+// store without pause: each lets the other in, neither waits until it gives up.
+TEST_F(DirLockTest, ProcessesThatReleaseAfterEachChangeTakeTurns) {
+  Store p1 = Open(/*linger_ms=*/0, /*stale_seconds=*/2);
+  Store p2 = Open(/*linger_ms=*/0, /*stale_seconds=*/2);
+  constexpr int kTimes = 3000;
+  auto work = [&](Store* store, util::Status* result) {
+    Bucket b = *store->Open("turns");
+    for (int i = 0; i < kTimes; ++i) {
+      auto n = b.Increment("n", 1);
+      if (!n.ok()) return void(*result = n.status());
+    }
+  };
+  util::Status r1, r2;
+  std::thread t1(work, &p1, &r1);
+  std::thread t2(work, &p2, &r2);
+  t1.join();
+  t2.join();
+  ASSERT_TRUE(r1.ok()) << r1.ToString();
+  ASSERT_TRUE(r2.ok()) << r2.ToString();
+  Bucket b = *p1.Open("turns");
+  auto n = b.Get("n");
+  ASSERT_TRUE(n.ok() && *n);
+  EXPECT_EQ(std::string((*n)->begin(), (*n)->end()), std::to_string(2 * kTimes));
+}
+
+// If another process took a kept lock (judging it stale while this one was stalled), this
+// process notices at its next token rewrite: it stops keeping it and leaves the other's alone.
+TEST_F(DirLockTest, AKeeperWhoseLockWasTakenLetsItGo) {
+  {
+    Store store = Open(/*linger_ms=*/60'000, /*stale_seconds=*/1);
+    Bucket b = *store.Open("");
+    ASSERT_TRUE(b.Set("k", AsBytes("v")).ok());
+    std::string other = "9999999999999-other-00000000000000000001";
+    auto f = PosixFileSystem()->Open(dir_ + "/LOCK", false);
+    ASSERT_TRUE(f.ok());
+    ASSERT_TRUE((*f)->WriteAt(0, AsBytes(other)).ok());
+    std::this_thread::sleep_for(std::chrono::milliseconds(800));
+    auto now = PosixFileSystem()->ReadAll(dir_ + "/LOCK");
+    ASSERT_TRUE(now.ok());
+    EXPECT_EQ(std::string(now->begin(), now->end()).substr(0, other.size()), other);
+  }
+  // Closing the store did not remove the other process's lock either.
+  EXPECT_TRUE(Locked());
+}
+
 // A holder that keeps the lock for longer than the stale time rewrites its token, so a waiter
 // that arrives late does not take it for a dead process's lock and break it.
 TEST_F(DirLockTest, AKeptLockIsNotTakenForADeadOne) {

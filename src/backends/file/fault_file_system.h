@@ -45,6 +45,7 @@ class FaultFileSystem final : public FileSystem {
   util::Status CreateDir(const std::string& dir) override;
   util::Status SyncDir(const std::string& dir) override;
   int64_t NowMillis() override { return now_ms_; }
+  int64_t SteadyMillis() override { return now_ms_; }
   void SleepMillis(int64_t ms) override { now_ms_ += ms; }
   void Random(std::span<uint8_t> out) override;
 

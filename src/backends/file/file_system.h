@@ -36,6 +36,10 @@ class File {
   virtual util::Result<uint64_t> Id() = 0;
 };
 
+// Natively the file store's lock keeper (dir_lock.h) calls the file system from its own thread:
+// an implementation used with a lock that lingers must allow calls from two threads at once.
+// PosixFileSystem does (it keeps no state); FaultFileSystem does not, and its tests set
+// lock_linger_ms to 0.
 class FileSystem {
  public:
   virtual ~FileSystem() = default;
@@ -57,9 +61,11 @@ class FileSystem {
   virtual util::Status CreateDir(const std::string& dir) = 0;
   // Makes creations, renames and removals in `dir` durable.
   virtual util::Status SyncDir(const std::string& dir) = 0;
-  // The wall clock, in milliseconds since the epoch, and waiting on it. File modification times
-  // are not used: under jco the preview2 shim reports them a thousand times too small.
+  // The wall clock, in milliseconds since the epoch (what lock tokens carry between processes), a
+  // monotonic clock for intervals, and waiting. File modification times are not used: under jco
+  // the preview2 shim reports them a thousand times too small.
   virtual int64_t NowMillis() = 0;
+  virtual int64_t SteadyMillis() = 0;
   virtual void SleepMillis(int64_t ms) = 0;
   // `out.size()` unpredictable bytes.
   virtual void Random(std::span<uint8_t> out) = 0;
