@@ -315,7 +315,7 @@ ${redis.shimCallUs.toFixed(0)} µs in this run (\`bench/shim_call.mjs\`), more t
 least a command can take (a write, then a read), so under this shim a command costs at least
 ${(2 * redis.shimCallUs).toFixed(0)} µs here: at most ${ratio(1e6 / (2 * redis.shimCallUs), redis.hget1)} the rate of \`redis-benchmark\`, if Redis and everything else took no
 time at all. **The 0.5× target is out of reach under jco's preview2 shim**; what remains is the
-shim's (a runtime whose socket calls do not cross threads, such as wasmtime, would not pay it).` : 'Not measured in this run: run `make bench` (it starts a redis-server of its own).'}
+shim's: a host whose socket calls do not cross threads would not pay it.` : 'Not measured in this run: run `make bench` (it starts a redis-server of its own).'}
 `;
 writeFileSync(join(root, 'docs', 'benchmarks.md'), md);
 
