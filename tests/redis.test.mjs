@@ -23,6 +23,34 @@ async function fusedCommand(consumer) {
   return { command, dispose: () => { command.dispose(); rmSync(work, { recursive: true, force: true }); } };
 }
 
+// Reads a running command's output through a sequence of steps: each waits until its `until`
+// holds for the output seen since the step before, then runs its `then`. Rejects after 60 s, or
+// when a `then` throws.
+function steps(child, list) {
+  let out = '';
+  let i = 0;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`stuck at step ${i}: ${out.slice(-300)}`)), 60_000);
+    child.stdout.on('data', (d) => {
+      out += d;
+      try {
+        while (i < list.length && list[i].until(out)) {
+          list[i++].then?.(out);
+          out = '';
+        }
+      } catch (e) {
+        clearTimeout(timer);
+        reject(e);
+        return;
+      }
+      if (i === list.length) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+}
+
 test('redis-cli reads what the demo wrote, and the demo reads what redis-cli wrote', { skip }, async () => {
   const { command, dispose } = await fusedCommand('kv_demo');
   try {
@@ -86,26 +114,11 @@ test('faults: a bad URL, a server that is down, a server killed mid-run, and one
     const env = { KV_REDIS_URL: `redis://127.0.0.1:${own}`, KV_REDIS_IO_TIMEOUT_MS: '1000',
       KV_REDIS_CONNECT_TIMEOUT_MS: '500' };
     const writer = command.spawn(['--phase', 'writer', '--keep-going', '--prefix', 'fault/'], { env });
-    let out = '';
-    let phase = 'writing';
-    const done = new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`stuck while ${phase}: ${out.slice(-300)}`)), 60_000);
-      writer.stdout.on('data', (d) => {
-        out += d;
-        if (phase === 'writing' && out.includes('ACK')) {
-          phase = 'down';
-          stop();
-        } else if (phase === 'down' && /ERROR redis 127\.0\.0\.1:\d+: /.test(out)) {
-          phase = 'restarting';
-          start();
-          out = '';
-          phase = 'back';
-        } else if (phase === 'back' && out.includes('ACK')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-    });
+    const done = steps(writer, [
+      { until: (out) => out.includes('ACK'), then: () => stop() },
+      { until: (out) => /ERROR redis 127\.0\.0\.1:\d+: /.test(out), then: () => start() },
+      { until: (out) => out.includes('ACK') },
+    ]);
     try {
       await done;
     } finally {
@@ -123,35 +136,25 @@ test('a server that stops answering: calls fail after the I/O timeout, none hang
   try {
     const env = { KV_REDIS_IO_TIMEOUT_MS: '300' };
     const writer = command.spawn(['--phase', 'writer', '--keep-going', '--prefix', 'pause/'], { env });
-    let out = '';
-    let phase = 'writing';
-    let writingSince = Date.now();
-    const done = new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`stuck while ${phase}: ${out.slice(-300)}`)), 60_000);
-      writer.stdout.on('data', (d) => {
-        out += d;
-        if (phase === 'writing' && Date.now() - writingSince > 1500) {
+    const writingSince = Date.now();
+    const done = steps(writer, [
+      {
+        until: () => Date.now() - writingSince > 1500,
+        then: (out) => {
           // Many timeouts' worth of calls on one connection, and no error: the read timer, kept
           // from one call to the next, never fires early.
           assert.doesNotMatch(out, /ERROR/);
-          phase = 'paused';
-          out = '';
           cli('CLIENT', 'PAUSE', '1500', 'ALL');
-        } else if (phase === 'paused' && /no answer within 300 ms/.test(out)) {
-          phase = 'resumed';
-          out = '';
-        } else if (phase === 'resumed' && out.includes('ACK')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-    });
+        },
+      },
+      { until: (out) => /no answer within 300 ms/.test(out) },
+      { until: (out) => out.includes('ACK') },
+    ]);
     try {
       await done;
     } finally {
       writer.kill('SIGKILL');
     }
-    writingSince = 0;
   } finally {
     cli('CLIENT', 'UNPAUSE');
     dispose();
