@@ -25,30 +25,34 @@ async function fusedCommand(consumer) {
 
 // Reads a running command's output through a sequence of steps: each waits until its `until`
 // holds for the output seen since the step before, then runs its `then`. Rejects after 60 s, or
-// when a `then` throws.
-function steps(child, list) {
+// when a `then` throws. Kills the command at the end, either way.
+async function steps(child, list) {
   let out = '';
   let i = 0;
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`stuck at step ${i}: ${out.slice(-300)}`)), 60_000);
-    child.stdout.on('data', (d) => {
-      out += d;
-      try {
-        while (i < list.length && list[i].until(out)) {
-          list[i++].then?.(out);
-          out = '';
+  try {
+    await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`stuck at step ${i}: ${out.slice(-300)}`)), 60_000);
+      child.stdout.on('data', (d) => {
+        out += d;
+        try {
+          while (i < list.length && list[i].until(out)) {
+            list[i++].then?.(out);
+            out = '';
+          }
+        } catch (e) {
+          clearTimeout(timer);
+          reject(e);
+          return;
         }
-      } catch (e) {
-        clearTimeout(timer);
-        reject(e);
-        return;
-      }
-      if (i === list.length) {
-        clearTimeout(timer);
-        resolve();
-      }
+        if (i === list.length) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
     });
-  });
+  } finally {
+    child.kill('SIGKILL');
+  }
 }
 
 test('redis-cli reads what the demo wrote, and the demo reads what redis-cli wrote', { skip }, async () => {
@@ -114,16 +118,11 @@ test('faults: a bad URL, a server that is down, a server killed mid-run, and one
     const env = { KV_REDIS_URL: `redis://127.0.0.1:${own}`, KV_REDIS_IO_TIMEOUT_MS: '1000',
       KV_REDIS_CONNECT_TIMEOUT_MS: '500' };
     const writer = command.spawn(['--phase', 'writer', '--keep-going', '--prefix', 'fault/'], { env });
-    const done = steps(writer, [
+    await steps(writer, [
       { until: (out) => out.includes('ACK'), then: () => stop() },
       { until: (out) => /ERROR redis 127\.0\.0\.1:\d+: /.test(out), then: () => start() },
       { until: (out) => out.includes('ACK') },
     ]);
-    try {
-      await done;
-    } finally {
-      writer.kill('SIGKILL');
-    }
   } finally {
     stop();
     dispose();
@@ -137,7 +136,7 @@ test('a server that stops answering: calls fail after the I/O timeout, none hang
     const env = { KV_REDIS_IO_TIMEOUT_MS: '300' };
     const writer = command.spawn(['--phase', 'writer', '--keep-going', '--prefix', 'pause/'], { env });
     const writingSince = Date.now();
-    const done = steps(writer, [
+    await steps(writer, [
       {
         until: () => Date.now() - writingSince > 1500,
         then: (out) => {
@@ -150,11 +149,6 @@ test('a server that stops answering: calls fail after the I/O timeout, none hang
       { until: (out) => /no answer within 300 ms/.test(out) },
       { until: (out) => out.includes('ACK') },
     ]);
-    try {
-      await done;
-    } finally {
-      writer.kill('SIGKILL');
-    }
   } finally {
     cli('CLIENT', 'UNPAUSE');
     dispose();
