@@ -45,6 +45,27 @@ async function benchRun(label, component, { map, multiMemory = true, node, env =
   }
 }
 
+// Runs each of `runs` (name -> () => rows) `rounds` times, taking turns, and keeps per row the
+// median of each figure: on a noisy machine one run of each side can differ by a factor of two.
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+async function alternate(runs, rounds = ROUNDS) {
+  const all = Object.fromEntries(Object.keys(runs).map((k) => [k, []]));
+  for (let r = 0; r < rounds; ++r) {
+    for (const [k, run] of Object.entries(runs)) all[k].push(await run());
+  }
+  const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const out = {};
+  for (const [k, list] of Object.entries(all)) {
+    out[k] = {};
+    for (const key of Object.keys(list[0])) {
+      const rows = list.map((rows) => rows[key]).filter(Boolean);
+      out[k][key] = { ...rows[0], opsPerS: median(rows.map((x) => x.opsPerS)),
+        p50: median(rows.map((x) => x.p50)), p99: median(rows.map((x) => x.p99)) };
+    }
+  }
+  return out;
+}
+
 const machine = {
   cpu: cpus()[0]?.model ?? 'unknown', cores: cpus().length,
   memory: `${Math.round(totalmem() / 2 ** 30)} GiB`,
@@ -58,8 +79,10 @@ const machine = {
 const benchMemory = fused('kv-memory', 'kv_bench');
 const jsMap = { 'wasi:keyvalue/*': join(root, 'bench', 'js_map_provider.mjs#*') };
 const results = {
-  fusedMemory: await benchRun('fused kv-memory (Node 24, multi-memory)', benchMemory),
-  jsMap: await benchRun('JavaScript Map (Node 24)', join(components, 'kv_bench.wasm'), { map: jsMap }),
+  ...await alternate({
+    fusedMemory: () => benchRun('fused kv-memory (Node 24, multi-memory)', benchMemory),
+    jsMap: () => benchRun('JavaScript Map (Node 24)', join(components, 'kv_bench.wasm'), { map: jsMap }),
+  }),
   fusedMemoryNode20: await benchRun(`fused kv-memory (system Node ${process.version}, no multi-memory)`, benchMemory,
     { multiMemory: false, node: process.execPath, sizes: '16,1024' }),
   jsMapNode20: await benchRun(`JavaScript Map (system Node ${process.version})`, join(components, 'kv_bench.wasm'),
@@ -75,9 +98,12 @@ for (const sync of ['always', 'never']) {
 
 // 3. Natively: the engine's backends and SQLite (Google Benchmark).
 log('== native engine and SQLite');
-const native = JSON.parse(execFileSync(join(build, 'native', 'native_bench'), ['--benchmark_format=json'],
+// Each benchmark three times, in random order among the others; the median of each is kept.
+const native = JSON.parse(execFileSync(join(build, 'native', 'native_bench'), ['--benchmark_format=json',
+  '--benchmark_repetitions=3', '--benchmark_report_aggregates_only=true', '--benchmark_enable_random_interleaving=true'],
   { cwd: root, stdio: ['ignore', 'pipe', 'ignore'] }).toString());
-const nat = Object.fromEntries(native.benchmarks.map((b) => [b.name.split('/')[0], b.items_per_second]));
+const nat = Object.fromEntries(native.benchmarks.filter((b) => b.aggregate_name === 'median')
+  .map((b) => [b.run_name.split('/')[0], b.items_per_second]));
 
 // 4. The file store at one million keys.
 log('== file store open, one million keys');
@@ -169,7 +195,8 @@ so compare within a table.
 
 The same consumer (\`components/kv_bench\`) fused with \`kv-memory\` by \`wasm-fuse\`, and linked by
 \`jco transpile --map\` to \`bench/js_map_provider.mjs\`, the \`Map\` a jco user would write instead.
-Operations per second (keys per second for the batches of 100); p50/p99 latency in µs. The consumer
+Operations per second (keys per second for the batches of 100); p50/p99 latency in µs; each figure
+the median of ${ROUNDS} runs of each side, taking turns. The consumer
 first warms up (every operation, unmeasured, so that neither side is measured while the runtime
 tiers up), then runs each workload twice: once with no clock reads between operations, which gives
 the rate, and once timing each operation, which gives the latencies. Sets set new keys in the first
