@@ -337,8 +337,8 @@ a round trip of its own, to the preview2 shim's I/O thread: the shim allocates a
 posts a message and blocks in \`Atomics.wait\` until the worker answers. One such call measured
 ${redis.shimCallUs.toFixed(0)} µs in this run (\`bench/shim_call.mjs\`), more than a whole \`redis-benchmark\` round trip
 (${(1e6 / redis.hget1).toFixed(0)} µs for an HGET). kv-redis makes two such calls per command (one \`blocking-write-and-flush\`, one
-\`read\` that usually finds the answer already there; a poll and another read when it does not);
-(an earlier run, with four to ten calls per command, measured 1,199 sets/s). Two calls are the
+\`read\` that usually finds the answer already there; a poll and another read when it does not).
+An earlier run, with four to ten calls per command, measured 1,199 sets/s. Two calls are the
 least a command can take (a write, then a read), so under this shim a command costs at least
 ${(2 * redis.shimCallUs).toFixed(0)} µs here: at most ${ratio(1e6 / (2 * redis.shimCallUs), redis.hget1)} the rate of \`redis-benchmark\`, if Redis and everything else took no
 time at all. **The 0.5× target is out of reach under jco's preview2 shim**; what remains is the
