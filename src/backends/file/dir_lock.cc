@@ -76,9 +76,13 @@ std::string DirLock::NewToken() {
 bool DirLock::WaiterAnnounced() {
   if (!fs_->Exists(waiting_path_)) return false;
   auto since = TokenMillis(Text(fs_->ReadAll(waiting_path_)) + "-");
-  if (since && fs_->NowMillis() - *since < kWaiterFreshMs) return true;
-  // Left by a waiter that gave up or died (a live one rewrites it every poll).
-  if (!since || fs_->NowMillis() - *since > 4 * kWaiterFreshMs) (void)fs_->Remove(waiting_path_);
+  int64_t age = since ? fs_->NowMillis() - *since : -1;
+  if (since && age >= -kWaiterFreshMs && age < kWaiterFreshMs) return true;
+  // Left by a waiter that gave up or died (a live one rewrites it every poll), or dated by a
+  // clock since set back.
+  if (!since || age < -kWaiterFreshMs || age > 4 * kWaiterFreshMs) {
+    (void)fs_->Remove(waiting_path_);
+  }
   return false;
 }
 
@@ -180,11 +184,15 @@ void DirLock::EndChange() {
 void DirLock::ReleaseLocked() {
 #ifdef KV_FILE_LOCK_LEASE
   // A kept lock may have been taken from this process (judged stale while it was stalled):
-  // remove only our own. (A component's lock lives for one change; it is removed unread.)
-  if (linger_ms_ > 0 && Text(fs_->ReadAll(path_)) != token_) {
-    held_ = false;
-    released_ms_ = fs_->SteadyMillis();
-    return;
+  // remove only our own, or one we cannot read. (A component's lock lives for one change; it is
+  // removed unread.)
+  if (linger_ms_ > 0) {
+    auto now = fs_->ReadAll(path_);
+    if (now.ok() && Text(now) != token_) {
+      held_ = false;
+      released_ms_ = fs_->SteadyMillis();
+      return;
+    }
   }
 #endif
   (void)fs_->Remove(path_);
@@ -222,18 +230,23 @@ void DirLock::Keeper() {
       continue;
     }
     if (now - token_written_ms_ >= refresh_ms) {
-      if (Text(fs_->ReadAll(path_)) != token_) {
+      auto lock = fs_->ReadAll(path_);
+      bool unreadable = !lock.ok() && lock.status().code() != util::Code::kNotFound;
+      if (!unreadable && Text(lock) != token_) {
         // Taken from us: nothing this process saw while it believed it kept the lock can be
         // trusted to be current, and the epoch says so to every bucket.
         held_ = false;
         ++epoch_;
         continue;
       }
-      // Still ours: tell waiters so, or they would take it for a dead process's lock.
-      std::string token = NewToken();
-      auto file = fs_->Open(path_, false);
-      if (file.ok() && (*file)->WriteAt(0, Bytes(token)).ok()) token_ = token;
-      token_written_ms_ = now;
+      if (!unreadable) {
+        // Still ours: tell waiters so, or they would take it for a dead process's lock.
+        std::string token = NewToken();
+        auto file = fs_->Open(path_, false);
+        if (file.ok() && (*file)->WriteAt(0, Bytes(token)).ok()) token_ = token;
+      }
+      // When it could not be read, try again soon.
+      token_written_ms_ = unreadable ? now - refresh_ms / 2 : now;
     }
     l.unlock();
     bool waiting = WaiterAnnounced();

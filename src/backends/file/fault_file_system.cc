@@ -14,6 +14,7 @@ class MemFile final : public File {
 
   util::Status WriteAt(uint64_t offset, std::span<const uint8_t> data) override {
     RETURN_IF_ERROR(fs_->Step());
+    if (data.size() > fs_->largest_write()) return util::IOError("no space left on the device");
     if (offset > node_->data.size()) return util::IOError("write past the end");
     if (offset + data.size() > node_->data.size()) node_->data.resize(offset + data.size());
     std::copy(data.begin(), data.end(), node_->data.begin() + static_cast<std::ptrdiff_t>(offset));
@@ -28,6 +29,7 @@ class MemFile final : public File {
   util::Status ReadAt(uint64_t offset, std::span<uint8_t> out) override {
     RETURN_IF_ERROR(fs_->Alive());
     if (offset + out.size() > node_->data.size()) return util::IOError("read past the end");
+    fs_->CountRead(out.size());
     std::copy_n(node_->data.begin() + static_cast<std::ptrdiff_t>(offset), out.size(), out.begin());
     return util::Status::Ok();
   }

@@ -26,6 +26,12 @@ class FaultFileSystem final : public FileSystem {
   void CrashAfter(int64_t operations) { budget_ = operations; }
   bool crashed() const { return budget_ == 0; }
   int64_t operations() const { return operations_; }
+  // Bytes read from files so far.
+  uint64_t bytes_read() const { return bytes_read_; }
+  void CountRead(uint64_t n) { bytes_read_ += n; }
+  // Writes of more than `n` bytes fail, as on a disk with only that much room left.
+  void RefuseWritesOver(size_t n) { largest_write_ = n; }
+  size_t largest_write() const { return largest_write_; }
   // Restores what was durable. The file written last keeps `torn_bytes` of what it had not
   // synced (as much as there is), from the first byte that write changed.
   void Reboot(size_t torn_bytes = 0);
@@ -62,6 +68,8 @@ class FaultFileSystem final : public FileSystem {
   std::shared_ptr<Node> last_written_;
   int64_t budget_ = -1;  // -1: no crash planned
   int64_t operations_ = 0;
+  uint64_t bytes_read_ = 0;
+  size_t largest_write_ = SIZE_MAX;
   uint64_t next_id_ = 1;
 };
 

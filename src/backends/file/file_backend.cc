@@ -207,7 +207,8 @@ util::Status FileBucket::Refresh(bool locked) {
   if (!broken_.ok()) return broken_;
   DirLock& lock = store_->lock();
   if (lock.KeptSince(caught_up_epoch_)) return util::Status::Ok();  // nobody else wrote since
-  // The epoch cannot move meanwhile: only this thread takes the lock.
+  // Only this thread takes the lock; the keeper thread may move the epoch meanwhile (when it finds
+  // the lock taken from it), which only makes the next KeptSince fail.
   const uint64_t epoch = lock.epoch();
   caught_up_epoch_ = 0;
   RETURN_IF_ERROR(CatchUp(locked));
@@ -231,8 +232,19 @@ util::Status FileBucket::CatchUp(bool locked) {
       return util::Status::Ok();
     }
   }
-  std::vector<uint8_t> tail(size - end_);
-  RETURN_IF_ERROR(Fail(file_->ReadAt(end_, tail)));
+  // Read what others appended, not the space written ahead after it: a growing piece at a time,
+  // until the records read are followed by zeros.
+  const uint64_t rest = size - end_;
+  uint64_t want = std::min<uint64_t>(rest, 64 << 10);
+  std::vector<uint8_t> tail;
+  for (;;) {
+    tail.resize(want);
+    RETURN_IF_ERROR(Fail(file_->ReadAt(end_, tail)));
+    if (want == rest) break;
+    auto probe = ScanRecords(tail, end_, path_, [](const ScannedChange&) {});
+    if (probe.ok() && probe->zero_tail >= kRecordHeaderSize) break;
+    want = std::min(rest, want * 4);
+  }
   ASSIGN_OR_RETURN(ScanResult scan,
                    ScanRecords(tail, end_, path_, [this](const ScannedChange& c) { Apply(c); }));
   end_ = scan.valid_end;
@@ -257,16 +269,21 @@ util::Status FileBucket::WriteLocked(const std::vector<uint8_t>& record) {
   uint64_t at = end_;
   const FileStoreOptions& options = store_->options();
   util::Status appended;
-  if (options.sync == SyncPolicy::kAlways && options.preallocate_bytes > 0 &&
-      at + record.size() > size_) {
-    // Past the space written ahead: write the record and the next stretch of zeros together.
-    std::vector<uint8_t> ahead(record.size() + options.preallocate_bytes, 0);
-    std::copy(record.begin(), record.end(), ahead.begin());
-    appended = file_->WriteAt(at, ahead);
-    if (appended.ok()) size_ = at + ahead.size();
-  } else {
-    appended = file_->WriteAt(at, record);
-    if (appended.ok()) size_ = std::max(size_, at + record.size());
+  appended = file_->WriteAt(at, record);
+  if (appended.ok()) {
+    size_ = std::max(size_, at + record.size());
+    if (options.sync == SyncPolicy::kAlways && options.preallocate_bytes > 0 &&
+        at + record.size() >= size_) {
+      // At the end of the space written ahead: write the next stretch of zeros (the sync below
+      // makes both durable). Without room for them the record still stands; cut off what part
+      // of the zeros was written.
+      std::vector<uint8_t> zeros(options.preallocate_bytes, 0);
+      if (file_->WriteAt(at + record.size(), zeros).ok()) {
+        size_ = at + record.size() + zeros.size();
+      } else {
+        (void)file_->Truncate(at + record.size());
+      }
+    }
   }
   if (!appended.ok()) {
     // Cut off whatever part of the record reached the file; if even that fails, stop writing.

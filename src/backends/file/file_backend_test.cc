@@ -185,6 +185,30 @@ TEST(FileStoreTest, PreallocatedSpaceIsUsedReadBackAndSeenByOtherProcesses) {
   for (const std::string& n : *names) EXPECT_EQ(n.find(".torn-"), std::string::npos) << n;
 }
 
+TEST(FileStoreTest, CatchingUpReadsWhatOthersWroteNotTheSpaceWrittenAhead) {
+  FaultFileSystem fs;
+  Store p1 = *OpenStore(&fs, 4 << 20, /*preallocate=*/1 << 20);
+  Store p2 = *OpenStore(&fs);
+  Bucket a = *p1.Open("s");
+  Bucket b = *p2.Open("s");
+  ASSERT_TRUE(a.Set("k", AsBytes("v")).ok());  // the record, then 1 MiB of zeros
+  uint64_t before = fs.bytes_read();
+  EXPECT_EQ(Str(*b.Get("k")), "v");
+  EXPECT_LT(fs.bytes_read() - before, uint64_t{100} << 10);
+}
+
+TEST(FileStoreTest, WithNoRoomToWriteAheadAChangeStillStands) {
+  FaultFileSystem fs;
+  Store store = *OpenStore(&fs, 4 << 20, /*preallocate=*/4096);
+  Bucket b = *store.Open("full");
+  fs.RefuseWritesOver(1000);  // room for a record, not for the zeros after it
+  ASSERT_TRUE(b.Set("k", AsBytes("v")).ok());
+  ASSERT_TRUE(b.Set("k2", AsBytes("w")).ok());
+  Store again = *OpenStore(&fs);
+  Bucket c = *again.Open("full");
+  EXPECT_EQ(Dump(c), (std::map<std::string, std::string>{{"k", "v"}, {"k2", "w"}}));
+}
+
 TEST(FileStoreTest, TwoStoresOnOneDirectorySeeEachOtherAndCountExactly) {
   FaultFileSystem fs;
   Store p1 = *OpenStore(&fs, 512);
@@ -393,46 +417,58 @@ TEST(FileStoreFaultTest, ATornLastRecordIsDiscardedAtEveryByteAndKept) {
   std::vector<uint8_t> full = *clean.Bytes(Path("t"));
   std::vector<uint8_t> last;
   AppendPut(last, "third", AsBytes("three, the torn one"));
-  for (size_t cut = 1; cut < last.size(); ++cut) {
-    FaultFileSystem fs;
-    {
+  // At the end of the file, and inside space written ahead (zeros after it).
+  for (size_t zeros : {size_t{0}, size_t{4096}}) {
+    for (size_t cut = 1; cut < last.size(); ++cut) {
+      FaultFileSystem fs;
+      {
+        Store store = *OpenStore(&fs);
+        (void)*store.Open("t");
+      }
+      std::vector<uint8_t>& bytes = *fs.Bytes(Path("t"));
+      bytes = full;
+      bytes.insert(bytes.end(), last.begin(), last.begin() + cut);
+      bytes.resize(bytes.size() + zeros, 0);
       Store store = *OpenStore(&fs);
-      (void)*store.Open("t");
+      auto b = store.Open("t");
+      ASSERT_TRUE(b.ok()) << "cut at " << cut << ": " << b.status().ToString();
+      EXPECT_EQ(Dump(*b),
+                (std::map<std::string, std::string>{{"first", "one"}, {"second", "two"}}));
+      EXPECT_EQ(fs.Bytes(Path("t"))->size(), full.size()) << "the torn bytes were not cut off";
+      auto kept = fs.Bytes(Path("t") + ".torn-" + std::to_string(full.size()));
+      ASSERT_NE(kept, nullptr) << "the torn bytes were not kept";
+      EXPECT_EQ(kept->size(), cut + zeros);
     }
-    *fs.Bytes(Path("t")) = full;
-    fs.Bytes(Path("t"))->insert(fs.Bytes(Path("t"))->end(), last.begin(), last.begin() + cut);
-    Store store = *OpenStore(&fs);
-    auto b = store.Open("t");
-    ASSERT_TRUE(b.ok()) << "cut at " << cut << ": " << b.status().ToString();
-    EXPECT_EQ(Dump(*b), (std::map<std::string, std::string>{{"first", "one"}, {"second", "two"}}));
-    EXPECT_EQ(fs.Bytes(Path("t"))->size(), full.size()) << "the torn bytes were not cut off";
-    auto kept = fs.Bytes(Path("t") + ".torn-" + std::to_string(full.size()));
-    ASSERT_NE(kept, nullptr) << "the torn bytes were not kept";
-    EXPECT_EQ(kept->size(), cut);
   }
 }
 
 TEST(FileStoreFaultTest, AFlippedBitInTheMiddleFailsOpenNamingFileAndOffsetAndTouchesNothing) {
-  FaultFileSystem fs;
-  {
+  // Without space written ahead, and with it (the records end in zeros, not at the end).
+  for (uint64_t preallocate : {uint64_t{0}, uint64_t{4096}}) {
+    FaultFileSystem fs;
+    {
+      Store store = *OpenStore(&fs, 4 << 20, preallocate);
+      Bucket b = *store.Open("d");
+      for (int i = 0; i < 20; ++i)
+        ASSERT_TRUE(b.Set("key" + std::to_string(i), AsBytes("value")).ok());
+    }
+    std::vector<uint8_t>& bytes = *fs.Bytes(Path("d"));
+    size_t records_end = bytes.size();
+    while (records_end > 0 && bytes[records_end - 1] == 0) --records_end;
+    EXPECT_EQ(bytes.size() > records_end, preallocate > 0);
+    size_t middle = records_end / 2;
+    bytes[middle] ^= 0x10;
+    std::vector<uint8_t> damaged = bytes;
     Store store = *OpenStore(&fs);
-    Bucket b = *store.Open("d");
-    for (int i = 0; i < 20; ++i)
-      ASSERT_TRUE(b.Set("key" + std::to_string(i), AsBytes("value")).ok());
+    auto b = store.Open("d");
+    ASSERT_FALSE(b.ok()) << "preallocating " << preallocate;
+    EXPECT_EQ(b.status().code(), util::Code::kCorruption);
+    EXPECT_NE(b.status().ToString().find(FileStore::LogFileName("d")), std::string::npos)
+        << b.status().ToString();
+    ASSERT_TRUE(b.status().offset().has_value());
+    EXPECT_LE(*b.status().offset(), middle);
+    EXPECT_EQ(*fs.Bytes(Path("d")), damaged) << "a damaged file must be left as it is";
   }
-  std::vector<uint8_t>& bytes = *fs.Bytes(Path("d"));
-  size_t middle = bytes.size() / 2;
-  bytes[middle] ^= 0x10;
-  std::vector<uint8_t> damaged = bytes;
-  Store store = *OpenStore(&fs);
-  auto b = store.Open("d");
-  ASSERT_FALSE(b.ok());
-  EXPECT_EQ(b.status().code(), util::Code::kCorruption);
-  EXPECT_NE(b.status().ToString().find(FileStore::LogFileName("d")), std::string::npos)
-      << b.status().ToString();
-  ASSERT_TRUE(b.status().offset().has_value());
-  EXPECT_LE(*b.status().offset(), middle);
-  EXPECT_EQ(*fs.Bytes(Path("d")), damaged) << "a damaged file must be left as it is";
 }
 
 }  // namespace

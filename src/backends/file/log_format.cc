@@ -53,9 +53,10 @@ bool ValidRecordAt(std::span<const uint8_t> f, uint64_t pos, uint64_t* end) {
   return true;
 }
 
-// Whether valid records, one after another, lead from `pos` exactly to the end of the file.
-bool ChainReachesEnd(std::span<const uint8_t> f, uint64_t pos) {
-  while (pos < f.size()) {
+// Whether valid records, one after another, lead from `pos` to `data_end` or past it into the
+// zeros that follow it to the end of the file.
+bool ChainReachesEnd(std::span<const uint8_t> f, uint64_t pos, uint64_t data_end) {
+  while (pos < data_end) {
     uint64_t end;
     if (!ValidRecordAt(f, pos, &end)) return false;
     pos = end;
@@ -161,19 +162,22 @@ util::Result<ScanResult> ScanRecords(std::span<const uint8_t> tail, uint64_t bas
         return result;
       }
       // Damage at the very end is an interrupted write. Damage with valid records after it is
-      // not: look for a chain of records from some later offset to the end of the file. Lengths
-      // are followed backwards once (reach[i]: the lengths from pos + i lead exactly to the end),
-      // so only offsets that can lead to the end get their checksums verified.
-      uint64_t n = f.size() - pos;
+      // not: look for a chain of records from some later offset to the end of the file, or to
+      // zeros that run to the end (space written ahead). Lengths are followed backwards once
+      // (reach[i]: the lengths from pos + i lead to that end), so only offsets that can lead
+      // there get their checksums verified.
+      uint64_t data_end = f.size();  // after the last byte that is not zero
+      while (data_end > pos && f[data_end - 1] == 0) --data_end;
+      uint64_t n = data_end - pos;
       std::vector<uint8_t> reach(n, 0);
       for (uint64_t i = n; i-- > 1;) {
         uint64_t q = pos + i;
         if (f.size() - q < kRecordHeaderSize) continue;
         uint64_t next = q + kRecordHeaderSize + GetU32(&f[q + 4]);
-        reach[i] = next == f.size() || (next < f.size() && reach[next - pos]);
+        reach[i] = (next >= data_end && next <= f.size()) || (next < data_end && reach[next - pos]);
       }
       for (uint64_t i = 1; i < n; ++i) {
-        if (reach[i] && ChainReachesEnd(f, pos + i)) {
+        if (reach[i] && ChainReachesEnd(f, pos + i, data_end)) {
           return Damage(path, pos, "a record fails its checksum and valid records follow it");
         }
       }
