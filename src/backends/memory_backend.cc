@@ -1,7 +1,6 @@
 #include "backends/memory_backend.h"
 
 #include <algorithm>
-#include <cstring>
 #include <string>
 
 #include "engine/counter.h"
@@ -17,13 +16,7 @@ util::Result<std::optional<Bytes>> MemoryBucket::Get(std::string_view key) {
 util::Result<bool> MemoryBucket::GetInto(std::string_view key, ValueSink& sink) {
   size_t i = index_.Find(key);
   if (i == KeyIndex::kNone) return false;
-  const Bytes& value = values_[i];
-  uint8_t* out = sink.Allocate(value.size());
-  if (out == nullptr && !value.empty()) {
-    return util::LimitExceeded("no memory for a value of " + std::to_string(value.size()) +
-                               " bytes");
-  }
-  if (!value.empty()) std::memcpy(out, value.data(), value.size());
+  RETURN_IF_ERROR(CopyInto(sink, values_[i]));
   return true;
 }
 

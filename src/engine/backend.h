@@ -30,6 +30,11 @@ class ValueSink {
   virtual uint8_t* Allocate(size_t size) = 0;
 };
 
+// `size` bytes from `sink`, or the error that says there are none.
+util::Result<uint8_t*> Reserve(ValueSink& sink, size_t size);
+// Writes `value` into `sink`.
+util::Status CopyInto(ValueSink& sink, ByteView value);
+
 class BucketBackend {
  public:
   virtual ~BucketBackend() = default;
@@ -71,14 +76,24 @@ class StoreBackend {
   virtual util::Result<std::shared_ptr<BucketBackend>> OpenBucket(std::string_view name) = 0;
 };
 
+inline util::Result<uint8_t*> Reserve(ValueSink& sink, size_t size) {
+  uint8_t* out = sink.Allocate(size);
+  if (out == nullptr && size != 0) {
+    return util::LimitExceeded("no memory for a value of " + std::to_string(size) + " bytes");
+  }
+  return out;
+}
+
+inline util::Status CopyInto(ValueSink& sink, ByteView value) {
+  ASSIGN_OR_RETURN(uint8_t * out, Reserve(sink, value.size()));
+  if (!value.empty()) std::memcpy(out, value.data(), value.size());
+  return util::Status::Ok();
+}
+
 inline util::Result<bool> BucketBackend::GetInto(std::string_view key, ValueSink& sink) {
   ASSIGN_OR_RETURN(std::optional<Bytes> value, Get(key));
   if (!value) return false;
-  uint8_t* out = sink.Allocate(value->size());
-  if (out == nullptr && !value->empty())
-    return util::LimitExceeded("no memory for a value of " + std::to_string(value->size()) +
-                               " bytes");
-  if (!value->empty()) std::memcpy(out, value->data(), value->size());
+  RETURN_IF_ERROR(CopyInto(sink, *value));
   return true;
 }
 

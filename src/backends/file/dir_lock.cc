@@ -6,6 +6,9 @@
 #include <optional>
 #include <string_view>
 
+#include "engine/types.h"
+#include "util/hex.h"
+
 namespace kv::file {
 namespace {
 
@@ -14,17 +17,16 @@ constexpr int64_t kYieldMs = 20;         // how long a holder that released stay
 constexpr int64_t kWaiterFreshMs = 500;  // a LOCK.waiting older than this: its waiter is gone
 constexpr int64_t kConfirmMs = 3000;     // a waiter sees a token unchanged this long to break it
 
-std::span<const uint8_t> Bytes(std::string_view s) {
-  return {reinterpret_cast<const uint8_t*>(s.data()), s.size()};
-}
-
-// The wall-clock milliseconds at the start of a token, if it has them.
-std::optional<int64_t> TokenMillis(std::string_view token) {
+// The wall-clock milliseconds a lock token ("<ms>-...") or an announcement ("<ms>") starts with.
+std::optional<int64_t> LeadingMillis(std::string_view text, char then) {
   int64_t ms = 0;
-  auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), ms);
-  if (ec != std::errc() || end == token.data() + token.size() || *end != '-') return std::nullopt;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), ms);
+  if (ec != std::errc()) return std::nullopt;
+  bool at_end = end == text.data() + text.size();
+  if (then == '\0' ? !at_end : (at_end || *end != then)) return std::nullopt;
   return ms;
 }
+std::optional<int64_t> TokenMillis(std::string_view token) { return LeadingMillis(token, '-'); }
 
 std::string Text(const util::Result<std::vector<uint8_t>>& bytes) {
   return bytes.ok() ? std::string(bytes->begin(), bytes->end()) : std::string();
@@ -46,8 +48,7 @@ DirLock::DirLock(FileSystem* fs, const std::string& dir, int64_t stale_seconds, 
 #endif
   uint8_t raw[8];
   fs_->Random(raw);
-  static const char* digits = "0123456789abcdef";
-  for (uint8_t b : raw) nonce_ += digits[b >> 4], nonce_ += digits[b & 0xf];
+  nonce_ = util::Hex({reinterpret_cast<const char*>(raw), sizeof raw});
 #ifdef KV_FILE_LOCK_LEASE
   if (linger_ms_ > 0) keeper_ = std::thread([this] { Keeper(); });
 #endif
@@ -75,7 +76,7 @@ std::string DirLock::NewToken() {
 
 bool DirLock::WaiterAnnounced() {
   if (!fs_->Exists(waiting_path_)) return false;
-  auto since = TokenMillis(Text(fs_->ReadAll(waiting_path_)) + "-");
+  auto since = LeadingMillis(Text(fs_->ReadAll(waiting_path_)), '\0');
   int64_t age = since ? fs_->NowMillis() - *since : -1;
   if (since && age >= -kWaiterFreshMs && age < kWaiterFreshMs) return true;
   // Left by a waiter that gave up or died (a live one rewrites it every poll), or dated by a
@@ -89,9 +90,9 @@ bool DirLock::WaiterAnnounced() {
 void DirLock::Announce() {
   std::string now = std::to_string(fs_->NowMillis());
   now.insert(0, 13 - std::min<size_t>(13, now.size()), '0');  // fixed width
-  if (fs_->CreateExclusive(waiting_path_, Bytes(now)).ok()) return;
+  if (fs_->CreateExclusive(waiting_path_, AsBytes(now)).ok()) return;
   auto file = fs_->Open(waiting_path_, false);
-  if (file.ok()) (void)(*file)->WriteAt(0, Bytes(now));
+  if (file.ok()) (void)(*file)->WriteAt(0, AsBytes(now));
 }
 
 util::Result<DirLock::Guard> DirLock::Acquire() {
@@ -119,7 +120,7 @@ util::Result<DirLock::Guard> DirLock::Acquire() {
   int64_t seen_since = 0;  // when this waiter first read it (monotonic)
   for (;;) {
     std::string token = NewToken();
-    util::Status s = fs_->CreateExclusive(path_, Bytes(token));
+    util::Status s = fs_->CreateExclusive(path_, AsBytes(token));
     if (s.ok()) {
       if (announced) (void)fs_->Remove(waiting_path_);
 #ifdef KV_FILE_LOCK_LEASE
@@ -243,7 +244,7 @@ void DirLock::Keeper() {
         // Still ours: tell waiters so, or they would take it for a dead process's lock.
         std::string token = NewToken();
         auto file = fs_->Open(path_, false);
-        if (file.ok() && (*file)->WriteAt(0, Bytes(token)).ok()) token_ = token;
+        if (file.ok() && (*file)->WriteAt(0, AsBytes(token)).ok()) token_ = token;
       }
       // When it could not be read, try again soon.
       token_written_ms_ = unreadable ? now - refresh_ms / 2 : now;

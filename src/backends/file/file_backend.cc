@@ -7,6 +7,7 @@
 #include "backends/file/log_format.h"
 #include "engine/counter.h"
 #include "engine/key_index.h"
+#include "util/hex.h"
 
 namespace kv::file {
 
@@ -68,13 +69,6 @@ class FileBucket final : public BucketBackend {
 
 namespace {
 
-std::string Hex(std::string_view bytes) {
-  static const char* digits = "0123456789abcdef";
-  std::string out;
-  for (unsigned char c : bytes) out += digits[c >> 4], out += digits[c & 0xf];
-  return out;
-}
-
 uint64_t Fnv1a(std::string_view s, uint64_t basis) {
   uint64_t h = basis;
   for (unsigned char c : s) h = (h ^ c) * 0x100000001b3ull;
@@ -87,12 +81,12 @@ uint64_t Fnv1a(std::string_view s, uint64_t basis) {
 
 std::string FileStore::LogFileName(std::string_view name) {
   constexpr size_t kMaxHexName = 100;
-  if (name.size() <= kMaxHexName) return "b-" + Hex(name) + ".log";
+  if (name.size() <= kMaxHexName) return "b-" + util::Hex(name) + ".log";
   uint64_t a = Fnv1a(name, 0xcbf29ce484222325ull), b = Fnv1a(name, 0x84222325cbf29ce4ull);
   std::string raw(16, '\0');
   for (int i = 0; i < 8; ++i) raw[i] = static_cast<char>(a >> (8 * i));
   for (int i = 0; i < 8; ++i) raw[8 + i] = static_cast<char>(b >> (8 * i));
-  return "h-" + Hex(raw) + ".log";
+  return "h-" + util::Hex(raw) + ".log";
 }
 
 util::Result<std::unique_ptr<FileStore>> FileStore::Open(FileSystem* fs, FileStoreOptions options) {
@@ -386,11 +380,7 @@ util::Result<bool> FileBucket::GetInto(std::string_view key, ValueSink& sink) {
   size_t i = index_.Find(key);
   if (i == KeyIndex::kNone) return false;
   const KeyIndex::Entry& e = index_.entries()[i];
-  uint8_t* out = sink.Allocate(e.value_len);
-  if (out == nullptr && e.value_len > 0) {
-    return util::LimitExceeded("no memory for a value of " + std::to_string(e.value_len) +
-                               " bytes");
-  }
+  ASSIGN_OR_RETURN(uint8_t * out, Reserve(sink, e.value_len));
   RETURN_IF_ERROR(Fail(file_->ReadAt(e.value_offset, {out, e.value_len})));
   return true;
 }
