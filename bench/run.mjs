@@ -33,27 +33,40 @@ function parseBench(text) {
   return rows;
 }
 
-async function benchRun(label, component, { map, multiMemory = true, node, env = {}, ops = OPS, sizes = '16,1024,65536' } = {}) {
-  log(`== ${label}`);
+const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+// Transpiles `component` once; run() runs kv_bench on it and returns its rows.
+async function prepareBench(label, component, { map, multiMemory = true, node, env = {}, ops = OPS, sizes = '16,1024,65536' } = {}) {
   const cmd = await prepareCommand(component, { map, multiMemory });
+  return {
+    run() {
+      log(`== ${label}`);
+      const r = cmd.run(['--ops', String(ops), '--sizes', sizes], { node, env });
+      if (r.status !== 0) throw new Error(`${label}: ${r.stderr}`);
+      return parseBench(r.stdout);
+    },
+    dispose: () => cmd.dispose(),
+  };
+}
+
+async function benchRun(label, component, options) {
+  const bench = await prepareBench(label, component, options);
   try {
-    const r = cmd.run(['--ops', String(ops), '--sizes', sizes], { node, env });
-    if (r.status !== 0) throw new Error(`${label}: ${r.stderr}`);
-    return parseBench(r.stdout);
+    return bench.run();
   } finally {
-    cmd.dispose();
+    bench.dispose();
   }
 }
 
-// Runs each of `runs` (name -> () => rows) `rounds` times, taking turns, and keeps per row the
-// median of each figure: on a noisy machine one run of each side can differ by a factor of two.
+// Runs each of `benches` (name -> a prepareBench) `rounds` times, taking turns, and keeps per
+// row the median of each figure: on a noisy machine one run of each side can differ by a factor
+// of two.
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-async function alternate(runs, rounds = ROUNDS) {
-  const all = Object.fromEntries(Object.keys(runs).map((k) => [k, []]));
+function alternate(benches, rounds = ROUNDS) {
+  const all = Object.fromEntries(Object.keys(benches).map((k) => [k, []]));
   for (let r = 0; r < rounds; ++r) {
-    for (const [k, run] of Object.entries(runs)) all[k].push(await run());
+    for (const [k, bench] of Object.entries(benches)) all[k].push(bench.run());
   }
-  const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
   const out = {};
   for (const [k, list] of Object.entries(all)) {
     out[k] = {};
@@ -78,16 +91,18 @@ const machine = {
 // 1. The component boundary: fused kv-memory against a JavaScript Map, same consumer, one run.
 const benchMemory = fused('kv-memory', 'kv_bench');
 const jsMap = { 'wasi:keyvalue/*': join(root, 'bench', 'js_map_provider.mjs#*') };
+const boundary = {
+  fusedMemory: await prepareBench('fused kv-memory (Node 24, multi-memory)', benchMemory),
+  jsMap: await prepareBench('JavaScript Map (Node 24)', join(components, 'kv_bench.wasm'), { map: jsMap }),
+};
 const results = {
-  ...await alternate({
-    fusedMemory: () => benchRun('fused kv-memory (Node 24, multi-memory)', benchMemory),
-    jsMap: () => benchRun('JavaScript Map (Node 24)', join(components, 'kv_bench.wasm'), { map: jsMap }),
-  }),
+  ...alternate(boundary),
   fusedMemoryNode20: await benchRun(`fused kv-memory (system Node ${process.version}, no multi-memory)`, benchMemory,
     { multiMemory: false, node: process.execPath, sizes: '16,1024' }),
   jsMapNode20: await benchRun(`JavaScript Map (system Node ${process.version})`, join(components, 'kv_bench.wasm'),
     { map: jsMap, multiMemory: false, node: process.execPath, sizes: '16,1024' }),
 };
+for (const bench of Object.values(boundary)) bench.dispose();
 // 2. The file store through the component boundary, both sync policies.
 const benchFile = fused('kv-file', 'kv_bench');
 for (const sync of ['always', 'never']) {
@@ -114,7 +129,6 @@ const bytesPerKey = Number(/([\d.]+) beyond the key/.exec(openText)[1]);
 // 5. Sizes, composer time, start-up time.
 log('== sizes, composer, start-up');
 const size = (p) => statSync(p).size;
-const median = (xs) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const composeMs = median(Array.from({ length: 15 }, () => {
   const t = process.hrtime.bigint();
   fused('kv-memory', 'kv_demo');

@@ -225,33 +225,38 @@ TEST(FileStoreTest, TwoStoresOnOneDirectorySeeEachOtherAndCountExactly) {
   EXPECT_EQ(Dump(a), Dump(b));
 }
 
+// Leaves a LOCK holding `contents` that is `age_seconds` old by the clock, as another process
+// would, then makes a change: returns how long (fake) it waited before it broke the lock.
+int64_t MillisToBreakLock(FaultFileSystem& fs, Bucket& b, std::string_view contents,
+                          int64_t age_seconds = 0) {
+  EXPECT_TRUE(fs.CreateExclusive(std::string(kDir) + "/LOCK", AsBytes(contents)).ok());
+  fs.AdvanceSeconds(age_seconds);
+  int64_t before = fs.NowMillis();
+  EXPECT_TRUE(b.Set("k", AsBytes("v")).ok());
+  EXPECT_FALSE(fs.Exists(std::string(kDir) + "/LOCK"));
+  return fs.NowMillis() - before;
+}
+
 TEST(FileStoreTest, AnAbandonedLockIsBrokenNotWaitedOnForever) {
   FaultFileSystem fs;
   Store store = *OpenStore(&fs);
   Bucket b = *store.Open("");
-  std::string token = std::to_string(fs.NowMillis()) + "-dead-1";
-  ASSERT_TRUE(fs.CreateExclusive(std::string(kDir) + "/LOCK", AsBytes(token)).ok());
-  fs.AdvanceSeconds(60);  // the lock is a minute old by its token
-  int64_t before = fs.NowMillis();
-  ASSERT_TRUE(b.Set("k", AsBytes("v")).ok());
-  // Broken once the waiter has seen it unchanged for 3 s of its own clock, not after the 10 s
-  // stale time: the token says it is older than that already.
-  EXPECT_GE(fs.NowMillis() - before, 3'000);
-  EXPECT_LT(fs.NowMillis() - before, 3'100);
-  EXPECT_FALSE(fs.Exists(std::string(kDir) + "/LOCK"));
+  // A minute old by its token: broken once the waiter has seen it unchanged for 3 s of its own
+  // clock, not after the 10 s stale time, which the token says has passed already.
+  int64_t waited = MillisToBreakLock(fs, b, std::to_string(fs.NowMillis()) + "-dead-1", 60);
+  EXPECT_GE(waited, 3'000);
+  EXPECT_LT(waited, 3'100);
 }
 
 TEST(FileStoreTest, ALockWithoutATimeIsBrokenOnceSeenUnchangedForTheStaleTime) {
   FaultFileSystem fs;
   Store store = *OpenStore(&fs);
   Bucket b = *store.Open("");
-  // A process that died between creating the lock and writing its token.
-  ASSERT_TRUE(fs.CreateExclusive(std::string(kDir) + "/LOCK", {}).ok());
-  int64_t before = fs.NowMillis();
-  ASSERT_TRUE(b.Set("k", AsBytes("v")).ok());
-  EXPECT_GE(fs.NowMillis() - before, 10'000);  // the default stale time, waited on the clock
-  EXPECT_LT(fs.NowMillis() - before, 11'000);
-  EXPECT_FALSE(fs.Exists(std::string(kDir) + "/LOCK"));
+  // A process that died between creating the lock and writing its token: the default stale
+  // time, waited on the clock.
+  int64_t waited = MillisToBreakLock(fs, b, "");
+  EXPECT_GE(waited, 10'000);
+  EXPECT_LT(waited, 11'000);
 }
 
 TEST(FileStoreTest, AFreshLockIsWaitedOnForTheStaleTimeBeforeItIsBroken) {
@@ -261,12 +266,9 @@ TEST(FileStoreTest, AFreshLockIsWaitedOnForTheStaleTimeBeforeItIsBroken) {
   // A holder whose token says "now", and one from a clock that runs a minute ahead: both are
   // waited on for the stale time, neither is broken at once.
   for (int64_t ahead : {0, 60'000}) {
-    std::string token = std::to_string(fs.NowMillis() + ahead) + "-other-1";
-    ASSERT_TRUE(fs.CreateExclusive(std::string(kDir) + "/LOCK", AsBytes(token)).ok());
-    int64_t before = fs.NowMillis();
-    ASSERT_TRUE(b.Set("k", AsBytes("v")).ok());
-    EXPECT_GE(fs.NowMillis() - before, 10'000) << ahead;
-    EXPECT_LT(fs.NowMillis() - before, 11'000) << ahead;
+    int64_t waited = MillisToBreakLock(fs, b, std::to_string(fs.NowMillis() + ahead) + "-other-1");
+    EXPECT_GE(waited, 10'000) << ahead;
+    EXPECT_LT(waited, 11'000) << ahead;
   }
 }
 
