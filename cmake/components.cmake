@@ -4,9 +4,24 @@
 # library: their functions are reached only through export names, so a linker pulling objects out
 # of an archive would leave them behind.
 find_program(NODE node REQUIRED)
+# Every component is checked by wasm-tools' validator before it takes its name (tools/install-deps.sh
+# installs the pinned CLI).
+set(KV_WASM_TOOLS ${CMAKE_SOURCE_DIR}/.tools/bin/wasm-tools)
 set(KV_COMPONENTIZE ${CMAKE_SOURCE_DIR}/tools/componentize.mjs)
 file(GLOB_RECURSE KV_WIT_FILES CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/wit/*.wit)
 set(KV_COMPONENT_DIR ${CMAKE_BINARY_DIR}/components)
+
+# What the core modules say built them (their `producers` section, tools/componentize.mjs): our
+# C++20, clang, our bindings and engine, and the wasi-libc linked in (C, built by Debian).
+execute_process(COMMAND dpkg-query -W -f=\${Version} wasi-libc
+                OUTPUT_VARIABLE KV_WASI_LIBC_VERSION ERROR_QUIET)
+set(KV_PRODUCERS
+    --producer language=C_plus_plus_20@ --producer language=C11@
+    --producer processed-by=clang@${CMAKE_CXX_COMPILER_VERSION}
+    --producer sdk=wasi-keyvalue-cpp@${PROJECT_VERSION})
+if(KV_WASI_LIBC_VERSION)
+  list(APPEND KV_PRODUCERS --producer sdk=wasi-libc@${KV_WASI_LIBC_VERSION})
+endif()
 
 # kv_component(NAME WORLD ADAPTER SOURCES...): builds NAME.core.wasm, then NAME.wasm, a component
 # of WORLD (from wit/) with the preview1 ADAPTER (reactor, command, or none). Commands use the
@@ -32,9 +47,11 @@ function(kv_component name world adapter)
     OUTPUT ${out}
     COMMAND ${CMAKE_COMMAND} -E make_directory ${KV_COMPONENT_DIR}
     COMMAND ${NODE} ${KV_COMPONENTIZE} --wit ${CMAKE_SOURCE_DIR}/wit --world ${world}
-            ${adapter_args} $<TARGET_FILE:${name}-core> -o ${out}
+            ${adapter_args} ${KV_PRODUCERS} $<TARGET_FILE:${name}-core> -o ${out}.unchecked
+    COMMAND ${KV_WASM_TOOLS} validate ${out}.unchecked
+    COMMAND ${CMAKE_COMMAND} -E rename ${out}.unchecked ${out}
     DEPENDS ${name}-core ${KV_COMPONENTIZE} ${KV_WIT_FILES}
-    COMMENT "Componentizing ${name}.wasm (world ${world})"
+    COMMENT "Componentizing ${name}.wasm (world ${world}), validated by wasm-tools"
     VERBATIM)
   add_custom_target(${name} ALL DEPENDS ${out})
 endfunction()

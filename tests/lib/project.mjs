@@ -36,9 +36,17 @@ export function runComponent(path, { env = {}, args = [] } = {}) {
   });
 }
 
-// Runs wasm-fuse; returns { status, stdout, stderr }.
+// Runs wasm-fuse; returns { status, stdout, stderr }. Whatever it writes (`-o OUT`) must pass
+// `wasm-tools validate`: an invalid output throws.
 export function runFuse(...args) {
-  return spawnSync(fuse, args, { encoding: 'utf8', maxBuffer: 256 << 20, timeout: 120_000 });
+  const r = spawnSync(fuse, args, { encoding: 'utf8', maxBuffer: 256 << 20, timeout: 120_000 });
+  const out = args.indexOf('-o');
+  if (r.status === 0 && out >= 0) {
+    const v = spawnSync(join(root, '.tools', 'bin', 'wasm-tools'), ['validate', args[out + 1]],
+      { encoding: 'utf8' });
+    if (v.status !== 0) throw new Error(`wasm-fuse wrote an invalid ${args[out + 1]}: ${v.stderr || v.error}`);
+  }
+  return r;
 }
 
 export function jco(...args) {
