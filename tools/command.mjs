@@ -100,6 +100,13 @@ export function wasmtimeArgs(componentPath, env, args = []) {
   return [...flags, resolve(componentPath), ...args];
 }
 
+// The last cause in wasmtime's error chain (`    2: wasm trap: ...`), not a backtrace frame.
+function wasmtimeCause(stderr) {
+  const chain = stderr.split('\nStack backtrace:')[0].split('\n');
+  const causes = chain.map((l) => /^\s+\d+: (?!\s*0x[0-9a-f]+ - )(.*)$/.exec(l)?.[1]).filter(Boolean);
+  return causes.at(-1) ?? chain.filter(Boolean).at(-1) ?? 'wasmtime failed';
+}
+
 function prepareWasmtime(componentPath) {
   if (!existsSync(wasmtimeBinary)) throw new Error(`${wasmtimeBinary} is missing: run \`make deps\``);
   const envOf = (opts) => ({ ...process.env, ...(opts.env ?? {}) });
@@ -109,10 +116,11 @@ function prepareWasmtime(componentPath) {
       const r = spawnSync(wasmtimeBinary, wasmtimeArgs(componentPath, env, args), {
         encoding: 'utf8', maxBuffer: 64 << 20, timeout: 600_000, ...opts, env,
       });
-      // wasmtime reports a trap as an error chain ending in `wasm trap: ...` or a backtrace.
-      if (r.status === TRAP_EXIT_WASMTIME) {
-        const why = /wasm trap: (.*)/.exec(r.stderr)?.[1] ?? r.stderr.trim().split('\n').at(-1);
-        return { ...r, status: TRAP_EXIT, stderr: `TRAP: ${why}\n${r.stderr}` };
+      // wasmtime ends a run with `Error: failed to run main module` and the chain of causes both
+      // on a trap (status 134) and on a host-side failure such as a string that is not UTF-8
+      // (status 1, as for a wasi:cli/run error, which prints nothing): both end the instance.
+      if (r.status === TRAP_EXIT_WASMTIME || (r.status !== 0 && /^Error: failed to run main module/m.test(r.stderr ?? ''))) {
+        return { ...r, status: TRAP_EXIT, stderr: `TRAP: ${wasmtimeCause(r.stderr)}\n${r.stderr}` };
       }
       return r;
     },

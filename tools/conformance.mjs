@@ -52,6 +52,12 @@ try {
     counts.FAIL++;
     resumeAfter = trapped;
   }
+  // Every listed case must have reported: a run that ended early without a trap is a failure.
+  const reported = counts.PASS + counts.FAIL + counts.SKIP;
+  if (reported !== cases.length) {
+    console.log(`FAIL conformance: ${cases.length - reported} of ${cases.length} cases never reported`);
+    counts.FAIL++;
+  }
   console.log(`${counts.PASS} passed, ${counts.FAIL} failed, ${counts.SKIP} skipped`);
   process.exitCode = counts.FAIL === 0 ? 0 : 1;
 } finally {

@@ -13,6 +13,7 @@
 
 #include "bindings/keyvalue_imports.h"
 #include "kv_conformance/harness.h"
+#include "util/utf8.h"
 
 namespace conformance {
 namespace {
@@ -314,6 +315,20 @@ Outcome IncrementNonNumeric(const Options& o) {
   return Outcome::Pass();
 }
 
+// A provider's error message names the key, shortened; the shortening must not cut a character
+// (wasmtime traps on a string that is not UTF-8, jco shows U+FFFD). Here `é` spans bytes 63-64.
+Outcome ErrorMessageIsUtf8(const Options& o) {
+  KV_TRY(auto b, ImportedBucket::Open(Bucket(o, "inc-utf8")));
+  std::string key = std::string(63, 'k') + "\xC3\xA9" + std::string(100, 'k');
+  KV_OK(b.Set(key, AsBytes("not a number")));
+  auto r = b.Increment(key, 1);
+  KV_EXPECT(!r.ok(), "incrementing text succeeded");
+  const std::string& m = r.status().message();
+  KV_EXPECT(util::IsValidUtf8(m), "the error message is not UTF-8: " + m);
+  KV_EXPECT(m.find("\xEF\xBF\xBD") == std::string::npos, "the error message holds U+FFFD: " + m);
+  return Outcome::Pass();
+}
+
 Outcome IncrementOverflow(const Options& o) {
   KV_TRY(auto b, ImportedBucket::Open(Bucket(o, "inc-overflow")));
   KV_OK(b.Set("n", AsBytes("18446744073709551615")));
@@ -561,6 +576,7 @@ const std::vector<Case>& AllCases() {
       {"atomics", "counter-reads-as-decimal", IncrementReadsAsDecimal},
       {"atomics", "increment-non-numeric-is-error", IncrementNonNumeric},
       {"atomics", "increment-overflow-is-error", IncrementOverflow},
+      {"atomics", "error-message-is-utf8", ErrorMessageIsUtf8},
       {"batch", "get-many-positional", GetManyPositional},
       {"batch", "set-many-then-get", SetManyThenGet},
       {"batch", "delete-many-with-missing-keys", DeleteManyWithMissing},

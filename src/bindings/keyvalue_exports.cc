@@ -7,6 +7,7 @@
 #include "abi/codec.h"
 #include "abi/guest.h"
 #include "bindings/keyvalue_types.h"
+#include "util/utf8.h"
 
 namespace bindings::keyvalue {
 
@@ -25,6 +26,7 @@ alignas(kReturnAreaAlign) uint8_t g_return_area[kReturnAreaSize];
 
 uint32_t ReturnArea() { return cabi::AddressOf(g_return_area); }
 
+// Every string we return must be UTF-8: a message can quote what a server or a file held.
 Error::Value ToWitError(const util::Status& status) {
   switch (status.code()) {
     case util::Code::kNoSuchStore:
@@ -32,7 +34,7 @@ Error::Value ToWitError(const util::Status& status) {
     case util::Code::kAccessDenied:
       return Error::Value(std::in_place_index<kAccessDenied>);
     default:
-      return Error::Value(std::in_place_index<kOther>, status.ToString());
+      return Error::Value(std::in_place_index<kOther>, util::ToValidUtf8(status.ToString()));
   }
 }
 
@@ -198,6 +200,9 @@ uint32_t kv_list_keys(kvb::BucketRep* self, uint32_t cursor_is_some, uint64_t cu
   std::optional<uint64_t> from;
   if (cursor_is_some != 0) from = cursor;
   auto page = self->bucket.ListKeys(from);
+  // A key that is not UTF-8 (another Redis client can write one) cannot be named through a WIT
+  // string: it is left out of the page (README, "Contract").
+  if (page.ok()) std::erase_if(page->keys, [](auto& k) { return !util::IsValidUtf8(k); });
   return kvb::Return<kvb::ListKeysResult>(
       page, [](auto& p) { return kvb::KeyResponse::Value(std::move(p->keys), p->cursor); });
 }

@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include "util/utf8.h"
+
 namespace util {
 
 std::string_view CodeName(Code code) {
@@ -63,7 +65,7 @@ std::string Status::ToString() const {
 std::string Quoted(std::string_view name) {
   constexpr size_t kShown = 64;
   std::string q = "`";
-  q.append(name.substr(0, kShown));
+  q.append(name.substr(0, Utf8PrefixLength(name, kShown)));
   if (name.size() > kShown) q.append("...");
   q.append("`");
   return q;

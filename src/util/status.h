@@ -67,7 +67,8 @@ inline Status Corruption(std::string m) { return {Code::kCorruption, std::move(m
 inline Status IOError(std::string m) { return {Code::kIOError, std::move(m)}; }
 inline Status Unsupported(std::string m) { return {Code::kUnsupported, std::move(m)}; }
 
-// `name` in backticks for a message, cut to its first 64 bytes and "..." when longer.
+// `name` in backticks for a message, cut to at most its first 64 bytes (never inside a UTF-8
+// character) and "..." when longer.
 std::string Quoted(std::string_view name);
 
 }  // namespace util

@@ -224,6 +224,15 @@ export const cases = [
     kvError(() => kv.atomics.increment(b, 'n', 1n));
     expect(text(b.get('n')) === '`18446744073709551615`', 'the value changed');
   }],
+  ['atomics.error-message-is-utf8', (kv, o, n) => {
+    // The message names the key, shortened: the shortening must not cut `é` (bytes 63-64).
+    const b = kv.store.open(o.prefix + n);
+    const key = `${'k'.repeat(63)}é${'k'.repeat(100)}`;
+    b.set(key, bytes('not a number'));
+    const err = kvError(() => kv.atomics.increment(b, key, 1n));
+    expect(err.tag === 'other', `expected error::other, got ${err.tag}`);
+    expect(!err.val.includes('\uFFFD'), `the message was not UTF-8: ${err.val}`);
+  }],
   ['batch.get-many-positional', (kv, o, n) => {
     const b = kv.store.open(o.prefix + n);
     b.set('a', bytes('1'));
