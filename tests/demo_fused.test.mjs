@@ -1,15 +1,19 @@
-// The demo as `make` runs it: kv_demo with kv-file fused in by wasm-fuse, run by the pinned jco.
+// The demo as `make` runs it: kv_demo with kv-file fused in by wasm-fuse, run on wasmtime (as
+// `make` does) and on the pinned jco (RUNNER=jco).
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { RUNNERS } from '../tools/command.mjs';
 import { fused, jco, runComponent } from './lib/project.mjs';
+import { wasmTools } from './lib/wasm_tools.mjs';
+import { execFileSync } from 'node:child_process';
 
-test('two runs of the fused demo alternate, showing the value persisted', () => {
+for (const runner of RUNNERS) test(`on ${runner}: two runs of the fused demo alternate, showing the value persisted`, () => {
   const dir = mkdtempSync(join(tmpdir(), 'demo-'));
   try {
-    const env = { KV_FILE_DIR: dir };
+    const env = { KV_FILE_DIR: dir, KV_RUNNER: runner };
     const first = runComponent(fused, { env });
     assert.equal(first.stderr, '');
     assert.equal(first.status, 0);
@@ -34,11 +38,11 @@ test('two runs of the fused demo alternate, showing the value persisted', () => 
   }
 });
 
-test('a bad setting is a clear error from open, and the demo exits non-zero', () => {
+for (const runner of RUNNERS) test(`on ${runner}: a bad setting is a clear error from open, and the demo exits non-zero`, () => {
   const dir = mkdtempSync(join(tmpdir(), 'demo-'));
   try {
-    const r = runComponent(fused, { env: { KV_FILE_DIR: dir, KV_FILE_SYNC: 'sometimes' } });
-    assert.notEqual(r.status, 0);
+    const r = runComponent(fused, { env: { KV_FILE_DIR: dir, KV_FILE_SYNC: 'sometimes', KV_RUNNER: runner } });
+    assert.equal(r.status, 1, r.stderr);
     assert.equal(r.stdout,
       'kv_demo: open of the default bucket failed: KV_FILE_SYNC=sometimes: expected `always` or `never`\n');
   } finally {
@@ -56,4 +60,26 @@ test('the fused demo imports no wasi:keyvalue, only WASI, and exports wasi:cli/r
 
 test('the fused demo names wasm-fuse in its producer metadata', () => {
   assert.match(jco('metadata-show', fused), /processed-by: wasm-fuse \d+\.\d+\.\d+/);
+});
+
+test('each module of the fused demo says what built it: C++20, clang 19, our bindings', () => {
+  const doc = JSON.parse(execFileSync(wasmTools, ['metadata', 'show', '--json', fused], { encoding: 'utf8' }));
+  const modules = [];
+  const walk = (node) => {
+    if (node.module) modules.push(node.module);
+    for (const child of node.component?.children ?? []) walk(child);
+  };
+  walk(doc);
+  const ours = modules.filter((m) => m.name?.endsWith('.core.wasm'));
+  assert.deepEqual(ours.map((m) => m.name).sort(), ['kv-file.core.wasm', 'kv_demo.core.wasm']);
+  for (const m of ours) {
+    const [language, processedBy, sdk] = ['language', 'processed-by', 'sdk'].map((f) =>
+      m.producers.find(([name]) => name === f)?.[1] ?? {});
+    assert.ok('C_plus_plus_20' in language, `${m.name}: ${JSON.stringify(m.producers)}`);
+    assert.ok(!('C_plus_plus_14' in language), `${m.name}: ${JSON.stringify(m.producers)}`);
+    assert.match(processedBy.clang ?? '', /^19\./, m.name);
+    assert.ok(!('Debian clang' in processedBy), m.name);
+    assert.match(sdk['wasi-keyvalue-cpp'] ?? '', /^\d+\.\d+\.\d+$/, m.name);
+  }
+  assert.deepEqual(doc.component.metadata.producers, [['processed-by', { 'wasm-fuse': '0.1.0' }]]);
 });

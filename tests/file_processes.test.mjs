@@ -1,11 +1,11 @@
-// kv-file with several component processes on one directory, under jco: each process either works
+// kv-file with several component processes on one directory, on wasmtime and on jco: each process either works
 // correctly or gets a clear error, and increments from all of them count exactly.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { prepareCommand } from '../tools/command.mjs';
+import { prepareCommand, RUNNERS } from '../tools/command.mjs';
 import { component, runFuse } from './lib/project.mjs';
 
 function finish(child) {
@@ -17,12 +17,12 @@ function finish(child) {
   });
 }
 
-test('two processes incrementing one counter in one directory count exactly', { timeout: 300_000 }, async () => {
+for (const runner of RUNNERS) test(`on ${runner}: two processes incrementing one counter in one directory count exactly`, { timeout: 300_000 }, async () => {
   const work = mkdtempSync(join(tmpdir(), 'file-processes-'));
   const fused = join(work, 'conformance.wasm');
   const f = runFuse('plug', '--plug', component('kv-file'), component('kv_conformance'), '-o', fused);
   assert.equal(f.status, 0, f.stderr);
-  const command = await prepareCommand(fused);
+  const command = await prepareCommand(fused, { runner });
   try {
     const env = { KV_FILE_DIR: join(work, 'store') };
     const times = 300;

@@ -1,5 +1,5 @@
 // kv-file under kill -9: a writer (the conformance command in its `writer` phase, fused with
-// kv-file, under jco) is killed at random moments, again and again; then a reader in a new process
+// kv-file, on wasmtime and on jco) is killed at random moments, again and again; then a reader in a new process
 // checks that every write the writer acknowledged (printed `ACK n` after the set returned) is
 // there, intact. Between writers the store must stay usable: a torn tail is discarded and a lock
 // left by a killed writer is broken once stale.
@@ -8,7 +8,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { prepareCommand } from '../tools/command.mjs';
+import { prepareCommand, RUNNERS } from '../tools/command.mjs';
 import { component, runFuse } from './lib/project.mjs';
 
 const ROUNDS = 8;
@@ -37,12 +37,12 @@ function killAtRandom(child, acked) {
   });
 }
 
-test('every acknowledged write survives kill -9 of the writer', { timeout: 600_000 }, async () => {
+for (const runner of RUNNERS) test(`on ${runner}: every acknowledged write survives kill -9 of the writer`, { timeout: 600_000 }, async () => {
   const work = mkdtempSync(join(tmpdir(), 'kill9-'));
   const fused = join(work, 'writer.wasm');
   const f = runFuse('plug', '--plug', component('kv-file'), component('kv_conformance'), '-o', fused);
   assert.equal(f.status, 0, f.stderr);
-  const command = await prepareCommand(fused);
+  const command = await prepareCommand(fused, { runner });
   const env = { KV_FILE_DIR: join(work, 'data'), KV_FILE_LOCK_STALE_SECONDS: '1' };
   try {
     const acked = [];
@@ -62,7 +62,7 @@ test('every acknowledged write survives kill -9 of the writer', { timeout: 600_0
     }
     const lost = acked.filter((k) => !have.has(k));
     assert.deepEqual(lost, [], `${lost.length} of ${acked.length} acknowledged writes were lost`);
-    console.log(`# kill -9: ${ROUNDS} writers killed, ${acked.length} acknowledged writes, all present;` +
+    console.log(`# kill -9 on ${runner}: ${ROUNDS} writers killed, ${acked.length} acknowledged writes, all present;` +
       ` files: ${readdirSync(env.KV_FILE_DIR).join(' ')}`);
   } finally {
     command.dispose();

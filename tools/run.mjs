@@ -1,6 +1,7 @@
-// Runs a command component with the project's runner (tools/command.mjs: the pinned jco's
-// transpiler, multi-memory output, the pinned Node.js), passing arguments, the environment and
-// the terminal through. The exit status is the component's.
+// Runs a command component with the project's runner (tools/command.mjs): the pinned jco
+// (transpiled, multi-memory output, on the pinned Node.js), or wasmtime with KV_RUNNER=wasmtime,
+// passing arguments, the environment and the terminal through. The exit status is the
+// component's.
 //
 //   node tools/run.mjs build/kv_demo.fused.wasm [args...]
 import { prepareCommand } from './command.mjs';

@@ -482,6 +482,14 @@ int PrintError(const util::Status& s) {
 
 }  // namespace
 
+namespace {
+uint64_t Millis(clockid_t clock) {
+  timespec ts{};
+  clock_gettime(clock, &ts);
+  return static_cast<uint64_t>(ts.tv_sec) * 1000 + static_cast<uint64_t>(ts.tv_nsec) / 1000000;
+}
+}  // namespace
+
 int RunWriter(const Options& o) {
   auto b = ImportedBucket::Open(Bucket(o, "kill"));
   if (!b.ok()) return PrintError(b.status());
@@ -489,11 +497,17 @@ int RunWriter(const Options& o) {
   timespec ts{};
   clock_gettime(CLOCK_REALTIME, &ts);
   std::string run = std::to_string(ts.tv_sec) + "." + std::to_string(ts.tv_nsec);
+  const uint64_t start = Millis(CLOCK_MONOTONIC);
   for (int n = 0; n < 10000000; ++n) {
+    if (o.seconds != 0 && Millis(CLOCK_MONOTONIC) - start >= uint64_t{o.seconds} * 1000) break;
     std::string id = run + "/" + std::to_string(n);
+    const uint64_t before = Millis(CLOCK_MONOTONIC);
     util::Status s = b->Set("w/" + id, Text("value " + std::to_string(n)));
     if (!s.ok()) {
-      PrintError(s);
+      std::printf("ERROR %s (after %llu ms, at %llu)\n", s.ToString().c_str(),
+                  static_cast<unsigned long long>(Millis(CLOCK_MONOTONIC) - before),
+                  static_cast<unsigned long long>(Millis(CLOCK_REALTIME)));
+      std::fflush(stdout);
       if (!o.keep_going) return 1;
       timespec pause{0, 100 * 1000 * 1000};
       nanosleep(&pause, nullptr);

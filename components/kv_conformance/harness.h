@@ -30,10 +30,13 @@ struct Options {
   std::string phase;
   uint32_t times = 1000;    // increments of the `incrementer` phase
   bool keep_going = false;  // the `writer` retries after errors instead of stopping
+  uint32_t seconds = 0;     // the `writer` stops after this long (0: when killed)
 };
 
 // Phases that are not cases: `writer` sets key after key, printing `ACK <n>` once each set has
-// returned ok, until it is killed; `reader` prints `HAVE <n>` for every key the writers left.
+// returned ok, until it is killed (or for `seconds`); a failed set prints
+// `ERROR <message> (after <ms> ms, at <unix ms>)`, its own duration and when it ended.
+// `reader` prints `HAVE <n>` for every key the writers left.
 int RunWriter(const Options& options);
 int RunReader(const Options& options);
 // `incrementer`: increments `counter` in bucket `<prefix>count` `times` times.

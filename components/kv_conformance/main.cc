@@ -13,6 +13,7 @@
 //                      writer | reader: the kill -9 test's writer and reader (see harness.h);
 //                      incrementer: increments one counter --times N times
 //   --keep-going       the writer retries after an error (it reports each as `ERROR ...`)
+//   --seconds N        the writer stops after N seconds (default: when killed)
 //   --list             print the case names and exit
 #include <charconv>
 #include <cstdio>
@@ -82,7 +83,7 @@ int main(int argc, char** argv) {
       if (arg == "--start-after") start_after = v;
       if (arg == "--phase") options.phase = v;
     } else if (arg == "--page-keys" || arg == "--max-key-bytes" || arg == "--max-value-bytes" ||
-               arg == "--times") {
+               arg == "--times" || arg == "--seconds") {
       const char* v = value();
       uint32_t n = 0;
       if (v == nullptr || !ParseU32(v, &n) || n == 0) return Usage("expected a positive number");
@@ -90,6 +91,7 @@ int main(int argc, char** argv) {
       if (arg == "--max-key-bytes") options.max_key_bytes = n;
       if (arg == "--max-value-bytes") options.max_value_bytes = n;
       if (arg == "--times") options.times = n;
+      if (arg == "--seconds") options.seconds = n;
     } else {
       return Usage(("unknown argument `" + std::string(arg) + "`").c_str());
     }
