@@ -8,15 +8,16 @@ import { test } from 'node:test';
 import { componentEmbed, componentNew } from '@bytecodealliance/jco';
 import { component, js, root, runFuse } from './lib/project.mjs';
 import { runCases } from './conformance/js_client.mjs';
+import { RUNNERS } from '../tools/command.mjs';
 
-function cppConformance(provider, ...args) {
+function cppConformance(runner, provider, ...args) {
   const work = mkdtempSync(join(tmpdir(), 'conformance-'));
   try {
     const fused = join(work, 'fused.wasm');
     const f = runFuse('plug', '--plug', provider, component('kv_conformance'), '-o', fused);
     assert.equal(f.status, 0, f.stderr);
     return spawnSync(process.execPath, [join(root, 'tools', 'conformance.mjs'), fused, ...args],
-      { encoding: 'utf8', timeout: 600_000 });
+      { encoding: 'utf8', timeout: 600_000, env: { ...process.env, KV_RUNNER: runner } });
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -24,18 +25,18 @@ function cppConformance(provider, ...args) {
 
 const lineRe = /^(PASS|FAIL|SKIP) ([^:]+)(?:: (.*))?$/;
 
-test('both clients run the same cases against kv-memory, and all pass in both', async () => {
-  const cpp = cppConformance(component('kv-memory'));
+for (const runner of RUNNERS) test(`both clients run the same cases against kv-memory, and all pass in both (C++ on ${runner})`, async () => {
+  const cpp = cppConformance(runner, component('kv-memory'));
   assert.equal(cpp.status, 0, cpp.stdout + cpp.stderr);
   const cppLines = cpp.stdout.trim().split('\n');
-  assert.equal(cppLines.at(-1), '42 passed, 0 failed, 1 skipped');
+  assert.equal(cppLines.at(-1), '43 passed, 0 failed, 1 skipped');
   const cppResults = cppLines.slice(0, -1).map((l) => lineRe.exec(l)).map((m) => [m[2], m[1]]);
 
   const jsResults = (await runCases(join(js, 'kv-memory', 'kv-memory.js'))).map((r) => [r.name, r.status]);
   assert.deepEqual(jsResults, cppResults);
 });
 
-test('a provider that traps on every call fails each case as TRAP, and the run goes on', async () => {
+for (const runner of RUNNERS) test(`on ${runner}: a provider that traps on every call fails each case as TRAP, and the run goes on`, async () => {
   // A dummy provider: every function body is `unreachable`.
   const wit = readFileSync(join(root, 'wit', 'components.wit'), 'utf8');
   const dummy = await componentNew(await componentEmbed({
@@ -46,10 +47,10 @@ test('a provider that traps on every call fails each case as TRAP, and the run g
   try {
     const provider = join(work, 'trapping.wasm');
     writeFileSync(provider, dummy);
-    const r = cppConformance(provider, '--group', 'atomics');
+    const r = cppConformance(runner, provider, '--group', 'atomics');
     assert.equal(r.status, 1);
     const lines = r.stdout.trim().split('\n');
-    assert.equal(lines.at(-1), '0 passed, 5 failed, 0 skipped');
+    assert.equal(lines.at(-1), '0 passed, 6 failed, 0 skipped');
     for (const l of lines.slice(0, -1)) assert.match(l, /^FAIL atomics\.[a-z0-9-]+: TRAP \(/);
   } finally {
     rmSync(work, { recursive: true, force: true });
