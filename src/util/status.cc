@@ -12,6 +12,8 @@ std::string_view CodeName(Code code) {
       return "ok";
     case Code::kNotFound:
       return "not found";
+    case Code::kAlreadyExists:
+      return "already exists";
     case Code::kInvalidArgument:
       return "invalid argument";
     case Code::kLimitExceeded:

@@ -17,6 +17,7 @@ namespace util {
 enum class Code : uint8_t {
   kOk = 0,
   kNotFound,         // a named thing does not exist
+  kAlreadyExists,    // a thing to be created exists already
   kInvalidArgument,  // the caller passed something unusable
   kLimitExceeded,    // a configured limit was passed; the message names the limit
   kCorruption,       // stored or received bytes are malformed

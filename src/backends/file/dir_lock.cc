@@ -118,6 +118,7 @@ util::Result<DirLock::Guard> DirLock::Acquire() {
   bool announced = false;
   std::string seen;        // the holder's token, as last read
   int64_t seen_since = 0;  // when this waiter first read it (monotonic)
+  bool just_released = false;  // the last try found the lock gone
   for (;;) {
     std::string token = NewToken();
     util::Status s = fs_->CreateExclusive(path_, AsBytes(token));
@@ -137,17 +138,31 @@ util::Result<DirLock::Guard> DirLock::Acquire() {
 #endif
       return Guard(this);
     }
-    if (s.code() != util::Code::kAccessDenied) {
+    // Only "it exists" means another process holds it; no permission, a read-only file system
+    // or no space is an error, named.
+    if (s.code() != util::Code::kAlreadyExists) {
       if (announced) (void)fs_->Remove(waiting_path_);
-      return std::move(s).WithContext("taking the lock " + util::Quoted(path_));
+      return std::move(s).WithContext("taking the lock of the file store " + util::Quoted(dir_));
     }
     // Tell the holder that someone waits (a native holder keeping the lock then releases it).
     Announce();
     announced = true;
     auto held = fs_->ReadAll(path_);
-    if (!held.ok() && held.status().code() == util::Code::kNotFound) continue;  // just released
-    std::string holder = Text(held);
     int64_t steady = fs_->SteadyMillis();
+    if (steady - start > stale_ms_ + kConfirmMs + 2000) {
+      (void)fs_->Remove(waiting_path_);
+      return util::IOError("the file store " + util::Quoted(dir_) +
+                           " stays locked by another process (" + util::Quoted(path_) + ")");
+    }
+    if (!held.ok() && held.status().code() == util::Code::kNotFound) {
+      // Just released: try again at once, but not twice in a row without a pause (a `LOCK` that
+      // can be neither created nor read, a dangling link, must not spin).
+      if (just_released) fs_->SleepMillis(kPollMs);
+      just_released = true;
+      continue;
+    }
+    just_released = false;
+    std::string holder = Text(held);
     if (holder != seen || seen_since == 0) seen = holder, seen_since = steady;
     // Stale: unchanged for a while by this waiter's own clock (a live keeper rewrites its token
     // every second, so a clock stepped forward cannot make it look dead), and older than the
@@ -159,11 +174,6 @@ util::Result<DirLock::Guard> DirLock::Acquire() {
       // Left by a process that died holding it.
       if (Text(fs_->ReadAll(path_)) == holder) (void)fs_->Remove(path_);
       continue;
-    }
-    if (steady - start > stale_ms_ + kConfirmMs + 2000) {
-      (void)fs_->Remove(waiting_path_);
-      return util::IOError("the file store " + util::Quoted(dir_) +
-                           " stays locked by another process (" + util::Quoted(path_) + ")");
     }
     fs_->SleepMillis(kPollMs);
   }

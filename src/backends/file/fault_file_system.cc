@@ -93,11 +93,16 @@ std::vector<uint8_t>* FaultFileSystem::Bytes(const std::string& path) {
   return it == entries_.end() ? nullptr : &it->second->data;
 }
 
+util::Status FaultFileSystem::Denied(const std::string& path) {
+  return util::IOError("creating " + util::Quoted(path) + ": Permission denied");
+}
+
 util::Result<std::unique_ptr<File>> FaultFileSystem::Open(const std::string& path, bool create) {
   RETURN_IF_ERROR(Alive());
   auto it = entries_.find(path);
   if (it == entries_.end()) {
     if (!create) return util::NotFound("no file " + util::Quoted(path));
+    if (deny_creates_) return Denied(path);
     RETURN_IF_ERROR(Step());
     it = entries_.emplace(path, std::make_shared<Node>(Node{{}, {}, next_id_++})).first;
   }
@@ -107,7 +112,8 @@ util::Result<std::unique_ptr<File>> FaultFileSystem::Open(const std::string& pat
 util::Status FaultFileSystem::CreateExclusive(const std::string& path,
                                               std::span<const uint8_t> contents) {
   RETURN_IF_ERROR(Alive());
-  if (entries_.contains(path)) return util::Status(util::Code::kAccessDenied, "exists");
+  if (entries_.contains(path)) return util::Status(util::Code::kAlreadyExists, "exists");
+  if (deny_creates_) return Denied(path);
   RETURN_IF_ERROR(Step());
   std::vector<uint8_t> bytes(contents.begin(), contents.end());
   entries_[path] = std::make_shared<Node>(Node{bytes, bytes, next_id_++});

@@ -37,6 +37,9 @@ class FaultFileSystem final : public FileSystem {
   void Reboot(size_t torn_bytes = 0);
   // Moves the clock on; sleeping moves it too, so waiting costs no real time.
   void AdvanceSeconds(int64_t seconds) { now_ms_ += seconds * 1000; }
+  // Creating a file fails as in a directory the process may not write (existing files stay
+  // writable).
+  void DenyCreates(bool deny) { deny_creates_ = deny; }
   // Direct access, for tests that damage files.
   std::vector<uint8_t>* Bytes(const std::string& path);
 
@@ -58,6 +61,7 @@ class FaultFileSystem final : public FileSystem {
   // Counts a changing operation; fails once the crash point is reached.
   util::Status Step();
   util::Status Alive() const;
+  static util::Status Denied(const std::string& path);
   void NoteWrite(const std::shared_ptr<Node>& node) { last_written_ = node; }
 
  private:
@@ -70,6 +74,7 @@ class FaultFileSystem final : public FileSystem {
   int64_t operations_ = 0;
   uint64_t bytes_read_ = 0;
   size_t largest_write_ = SIZE_MAX;
+  bool deny_creates_ = false;
   uint64_t next_id_ = 1;
 };
 

@@ -146,7 +146,7 @@ util::Status FileBucket::Reload(bool locked) {
   RETURN_IF_ERROR(Fail(file_->ReadAt(0, bytes)));
   Reset();
   ASSIGN_OR_RETURN(ScanResult scan,
-                   ScanLog(bytes, path_, [this](const ScannedChange& c) { Apply(c); }));
+                   ScanLog(bytes, path_, name_, [this](const ScannedChange& c) { Apply(c); }));
   if (scan.valid_end > 0 && scan.bucket != name_) {
     return util::Corruption("the store file " + util::Quoted(path_) + " belongs to bucket " +
                             util::Quoted(scan.bucket) + ", not " + util::Quoted(name_));
@@ -176,7 +176,7 @@ util::Status FileBucket::RepairTail(uint64_t valid_end, uint64_t file_size) {
     RETURN_IF_ERROR(Fail(file_->ReadAt(valid_end, torn)));
     std::string side = path_ + ".torn-" + std::to_string(valid_end);
     util::Status saved = fs->CreateExclusive(side, torn);
-    if (!saved.ok() && saved.code() != util::Code::kAccessDenied) return Fail(std::move(saved));
+    if (!saved.ok() && saved.code() != util::Code::kAlreadyExists) return Fail(std::move(saved));
     if (saved.ok()) {  // durable before the log loses those bytes
       auto kept = fs->Open(side, false);
       if (!kept.ok()) return Fail(std::move(kept).take_status());

@@ -46,7 +46,7 @@ class FileSystem {
 
   // Opens `path` for reading and writing; creates it (empty) when `create` and it is missing.
   virtual util::Result<std::unique_ptr<File>> Open(const std::string& path, bool create) = 0;
-  // Creates `path` with `contents` only if it does not exist (kAccessDenied when it does). Not
+  // Creates `path` with `contents` only if it does not exist (kAlreadyExists when it does). Not
   // synced: callers that need the file durable sync the directory and, for contents, reopen.
   virtual util::Status CreateExclusive(const std::string& path,
                                        std::span<const uint8_t> contents) = 0;

@@ -53,6 +53,35 @@ bool ValidRecordAt(std::span<const uint8_t> f, uint64_t pos, uint64_t* end) {
   return true;
 }
 
+// Whether the record at `pos`, read with payload length `length` instead of the one it states,
+// has a correct checksum: a complete record whose length field alone was damaged.
+bool ValidWithLength(std::span<const uint8_t> f, uint64_t pos, uint64_t length) {
+  if (length > kMaxRecordPayload || f.size() - pos - kRecordHeaderSize < length) return false;
+  uint8_t fields[5];
+  for (int i = 0; i < 4; ++i) fields[i] = static_cast<uint8_t>(length >> (8 * i));
+  fields[4] = f[pos + 8];
+  uint32_t crc = Crc32c(f.subspan(pos + kRecordHeaderSize, length), Crc32c(fields));
+  return UnmaskCrc(GetU32(&f[pos])) == crc;
+}
+
+// Whether damage in the last record at `pos` (no valid record follows it; `data_end` is after the
+// last byte that is not zero) can be an interrupted write rather than damage to a record that
+// was written whole. A write is torn as a prefix, over what the file held before: nothing, or
+// zeros written ahead. So it is torn when the file ends inside the record, or when the record's
+// last byte is zero (a prefix over zeros); but not when the record is whole with another length
+// than it states (its length field was damaged). Otherwise a whole record that fails its checksum
+// is damage: an acknowledged change must not be thrown away as torn. (What stays ambiguous: a
+// damaged last record whose last byte is zero is taken for a torn write; its bytes are kept.)
+bool TornAt(std::span<const uint8_t> f, uint64_t pos, uint64_t data_end) {
+  if (f.size() - pos < kRecordHeaderSize) return true;
+  const uint64_t first = std::max(data_end, pos + kRecordHeaderSize);
+  for (uint64_t e = first; e <= std::min<uint64_t>(f.size(), first + 16); ++e) {
+    if (ValidWithLength(f, pos, e - pos - kRecordHeaderSize)) return false;
+  }
+  const uint64_t end = pos + kRecordHeaderSize + uint64_t{GetU32(&f[pos + 4])};
+  return end > f.size() || f[end - 1] == 0;
+}
+
 // Whether valid records, one after another, lead from `pos` to `data_end` or past it into the
 // zeros that follow it to the end of the file.
 bool ChainReachesEnd(std::span<const uint8_t> f, uint64_t pos, uint64_t data_end) {
@@ -105,11 +134,16 @@ void AppendBatch(std::vector<uint8_t>& out, std::span<const Change> changes) {
 }
 
 util::Result<ScanResult> ScanLog(std::span<const uint8_t> f, const std::string& path,
+                                 std::string_view bucket,
                                  const std::function<void(const ScannedChange&)>& visit) {
   ScanResult result{};
-  // Header. A file shorter than a header is a creation that never completed: nothing in it.
+  // Header. A file shorter than the header of `bucket` is a creation that never completed: the
+  // header is synced before any record is written, so nothing acknowledged can be in it. Judged by
+  // the size `bucket` needs, never by the name length the file claims (one flipped bit there must
+  // not make a whole log look unfinished).
   constexpr size_t kFixed = sizeof kMagic + 8;
-  if (f.size() < kFixed) {
+  const uint64_t expected_header = kFixed + uint64_t{bucket.size()} + 4;
+  if (f.size() < expected_header) {
     if (f.size() > 0 && std::memcmp(f.data(), kMagic, std::min(f.size(), sizeof kMagic)) != 0) {
       return Damage(path, 0, "it is not a store file (bad magic number)");
     }
@@ -127,9 +161,10 @@ util::Result<ScanResult> ScanLog(std::span<const uint8_t> f, const std::string& 
         .AtOffset(8);
   }
   uint32_t name_len = GetU32(&f[12]);
-  if (f.size() < kFixed + uint64_t{name_len} + 4) {
-    result.torn_bytes = f.size();  // the header itself was never completely written
-    return result;
+  if (name_len != bucket.size()) {
+    return Damage(path, 12, "the header names a bucket of " + std::to_string(name_len) +
+                                " bytes, not the " + std::to_string(bucket.size()) +
+                                " of this file's bucket");
   }
   uint64_t header_end = kFixed + name_len + 4;
   if (UnmaskCrc(GetU32(&f[kFixed + name_len])) != Crc32c(f.subspan(0, kFixed + name_len))) {
@@ -181,6 +216,9 @@ util::Result<ScanResult> ScanRecords(std::span<const uint8_t> tail, uint64_t bas
           return Damage(path, pos, "a record fails its checksum and valid records follow it");
         }
       }
+      if (!TornAt(f, pos, data_end)) {
+        return Damage(path, pos, "the last record was written whole and fails its checksum");
+      }
       result.valid_end = base + pos;
       result.torn_bytes = f.size() - pos;
       return result;
@@ -208,6 +246,9 @@ util::Result<ScanResult> ScanRecords(std::span<const uint8_t> tail, uint64_t bas
       case RecordType::kBatch: {
         if (p.size() < 4) return Damage(path, pos, "a batch record is malformed");
         uint32_t count = GetU32(p.data());
+        // Read whole before any of it is applied: a malformed item must leave nothing half done.
+        std::vector<ScannedChange> items;
+        items.reserve(std::min<size_t>(count, p.size() / 5));
         size_t off = 4;
         for (uint32_t i = 0; i < count; ++i) {
           size_t item = off;
@@ -228,9 +269,10 @@ util::Result<ScanResult> ScanRecords(std::span<const uint8_t> tail, uint64_t bas
             voff = payload + off;
             off += vlen;
           }
-          visit({put, key, voff, vlen, static_cast<uint32_t>(off - item)});
+          items.push_back({put, key, voff, vlen, static_cast<uint32_t>(off - item)});
         }
         if (off != p.size()) return Damage(path, pos, "a batch record is malformed");
+        for (const ScannedChange& c : items) visit(c);
         break;
       }
       default:

@@ -63,11 +63,14 @@ struct ScanResult {
   uint64_t zero_tail;   // or zeros after valid_end: space written ahead for records to come
 };
 
-// Reads a whole log. Zero bytes from a record boundary to the end are space the writer
+// Reads a whole log of `bucket`. A file shorter than that bucket's header is a creation that never
+// completed (all of it in torn_bytes); a header that is damaged or names a bucket of another
+// length is corruption. Zero bytes from a record boundary to the end are space the writer
 // preallocated (no record starts with a zero header: type 0 does not exist). A damaged last record
-// is a torn write and is reported in torn_bytes; damage
-// followed by a valid record is corruption: kCorruption naming `path` and the offset.
+// is a torn write and is reported in torn_bytes; damage followed by a valid record is corruption:
+// kCorruption naming `path` and the offset.
 util::Result<ScanResult> ScanLog(std::span<const uint8_t> file, const std::string& path,
+                                 std::string_view bucket,
                                  const std::function<void(const ScannedChange&)>& visit);
 
 // The same for the records of `tail`, bytes of the log that start at file offset `base` on a record

@@ -18,7 +18,8 @@ namespace {
 util::Status Errno(const std::string& what, const std::string& path) {
   int e = errno;
   std::string m = what + " " + util::Quoted(path) + ": " + std::strerror(e);
-  if (e == EACCES || e == EPERM) return util::Status(util::Code::kAccessDenied, std::move(m));
+  // A permission problem is the store's configuration, not the caller's access to it: an I/O
+  // error whose message names the file and the reason (wasi:keyvalue's access-denied has none).
   if (e == ENOENT) return util::NotFound(std::move(m));
   return util::IOError(std::move(m));
 }
@@ -98,7 +99,7 @@ class Posix final : public FileSystem {
                                std::span<const uint8_t> contents) override {
     int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0644);
     if (fd < 0) {
-      if (errno == EEXIST) return util::Status(util::Code::kAccessDenied, "exists");
+      if (errno == EEXIST) return util::Status(util::Code::kAlreadyExists, "exists");
       return Errno("creating", path);
     }
     PosixFile file(fd, path);
