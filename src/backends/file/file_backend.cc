@@ -36,6 +36,11 @@ class FileBucket final : public BucketBackend {
 
  private:
   void Apply(const ScannedChange& c);
+  // The sequence number of a key just added to the index: carried over from before a reload
+  // while the numbers stay increasing, else a new one.
+  uint64_t SeqFor(std::string_view key);
+  // Drops deleted entries once they outnumber live ones: memory stays bounded by the live keys.
+  void MaybeCompactIndex();
   void Reset();
   util::Status Refresh(bool locked);
   util::Status CatchUp(bool locked);
@@ -58,7 +63,16 @@ class FileBucket final : public BucketBackend {
   uint64_t size_ = 0;  // the file's size: end_, or more with zeros preallocated after it
   uint64_t header_bytes_ = 0;
   uint64_t live_bytes_ = 0;        // bytes of the log that latest changes of live keys account for
-  KeyIndex index_;                 // entry positions are insertion order: the list-keys cursor
+  KeyIndex index_;                 // entries in insertion order, the order list-keys walks
+  // seqs_[i]: entry i's sequence number, increasing with i. The list-keys cursor is the number to
+  // resume at, so compacting the index does not disturb a walk; and a reload (after another
+  // process compacted the log, which keeps the order of its keys) carries numbers over, so
+  // neither does that.
+  std::vector<uint64_t> seqs_;
+  uint64_t next_seq_ = 1;
+  // During a reload, the index and numbers from before it.
+  const KeyIndex* carried_index_ = nullptr;
+  const std::vector<uint64_t>* carried_seqs_ = nullptr;
   util::Status broken_;            // set when a failed write left the file in an unknown state
   bool dir_sync_pending_ = false;  // a compaction's rename is not known to be durable yet
   // The lock's epoch when this bucket last caught up with the file completely (DirLock::KeptSince),
@@ -111,16 +125,38 @@ util::Result<std::shared_ptr<BucketBackend>> FileStore::OpenBucket(std::string_v
 
 void FileBucket::Reset() {
   index_.Clear();
+  seqs_.clear();
   live_bytes_ = 0;
 }
 
 void FileBucket::Apply(const ScannedChange& c) {
   if (!c.put) {
     live_bytes_ -= index_.Erase(c.key);
+    MaybeCompactIndex();
     return;
   }
+  const size_t entries = index_.entries().size();
   live_bytes_ -= index_.Put(c.key, c.value_offset, c.value_len, c.bytes);
   live_bytes_ += c.bytes;
+  if (index_.entries().size() != entries) seqs_.push_back(SeqFor(c.key));
+}
+
+uint64_t FileBucket::SeqFor(std::string_view key) {
+  if (carried_index_ != nullptr) {
+    size_t i = carried_index_->Find(key);
+    // A key deleted and added again since comes later in the log now: to a walk it is new.
+    if (i != KeyIndex::kNone && (seqs_.empty() || (*carried_seqs_)[i] > seqs_.back())) {
+      return (*carried_seqs_)[i];
+    }
+  }
+  return next_seq_++;
+}
+
+void FileBucket::MaybeCompactIndex() {
+  constexpr size_t kMinDead = 1024;
+  if (index_.dead() < kMinDead || index_.dead() < index_.live()) return;
+  index_.Compact([this](size_t from, size_t to) { seqs_[to] = seqs_[from]; });
+  seqs_.resize(index_.entries().size());
 }
 
 util::Status FileBucket::Load() {
@@ -144,14 +180,22 @@ util::Status FileBucket::Reload(bool locked) {
   ASSIGN_OR_RETURN(uint64_t size, file_->Size());
   std::vector<uint8_t> bytes(size);
   RETURN_IF_ERROR(Fail(file_->ReadAt(0, bytes)));
+  // The index from before, to carry the keys' sequence numbers over.
+  KeyIndex carried_index = std::move(index_);
+  std::vector<uint64_t> carried_seqs = std::move(seqs_);
   Reset();
-  ASSIGN_OR_RETURN(ScanResult scan,
-                   ScanLog(bytes, path_, name_, [this](const ScannedChange& c) { Apply(c); }));
+  carried_index_ = &carried_index;
+  carried_seqs_ = &carried_seqs;
+  auto scanned = ScanLog(bytes, path_, name_, [this](const ScannedChange& c) { Apply(c); });
+  carried_index_ = nullptr;
+  carried_seqs_ = nullptr;
+  ASSIGN_OR_RETURN(ScanResult scan, std::move(scanned));
   if (scan.valid_end > 0 && scan.bucket != name_) {
     return util::Corruption("the store file " + util::Quoted(path_) + " belongs to bucket " +
                             util::Quoted(scan.bucket) + ", not " + util::Quoted(name_));
   }
   index_.Shrink();
+  seqs_.shrink_to_fit();
   header_bytes_ = EncodeHeader(name_).size();
   file_id_ = id;
   end_ = scan.valid_end;
@@ -413,9 +457,10 @@ util::Result<KeyPage> FileBucket::ListKeys(std::optional<uint64_t> cursor, const
   RETURN_IF_ERROR(Refresh(false));
   KeyPage page;
   size_t next;
-  page.keys = index_.Page(static_cast<size_t>(std::min<uint64_t>(cursor.value_or(0), SIZE_MAX)),
-                          limits.list_page_keys, limits.list_page_bytes, &next);
-  if (next < index_.entries().size()) page.cursor = next;
+  const size_t start = static_cast<size_t>(
+      std::lower_bound(seqs_.begin(), seqs_.end(), cursor.value_or(0)) - seqs_.begin());
+  page.keys = index_.Page(start, limits.list_page_keys, limits.list_page_bytes, &next);
+  if (next < seqs_.size()) page.cursor = seqs_[next];
   return page;
 }
 
