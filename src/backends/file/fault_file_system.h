@@ -8,6 +8,7 @@
 #ifndef BACKENDS_FILE_FAULT_FILE_SYSTEM_H_
 #define BACKENDS_FILE_FAULT_FILE_SYSTEM_H_
 
+#include <algorithm>
 #include <map>
 #include <memory>
 
@@ -26,9 +27,13 @@ class FaultFileSystem final : public FileSystem {
   void CrashAfter(int64_t operations) { budget_ = operations; }
   bool crashed() const { return budget_ == 0; }
   int64_t operations() const { return operations_; }
-  // Bytes read from files so far.
+  // Bytes read from files so far, and the most read by one call.
   uint64_t bytes_read() const { return bytes_read_; }
-  void CountRead(uint64_t n) { bytes_read_ += n; }
+  uint64_t largest_read() const { return largest_read_; }
+  void CountRead(uint64_t n) {
+    bytes_read_ += n;
+    largest_read_ = std::max(largest_read_, n);
+  }
   // Writes of more than `n` bytes fail, as on a disk with only that much room left.
   void RefuseWritesOver(size_t n) { largest_write_ = n; }
   size_t largest_write() const { return largest_write_; }
@@ -73,6 +78,7 @@ class FaultFileSystem final : public FileSystem {
   int64_t budget_ = -1;  // -1: no crash planned
   int64_t operations_ = 0;
   uint64_t bytes_read_ = 0;
+  uint64_t largest_read_ = 0;
   size_t largest_write_ = SIZE_MAX;
   bool deny_creates_ = false;
   uint64_t next_id_ = 1;

@@ -46,6 +46,8 @@ class FileBucket final : public BucketBackend {
   util::Status CatchUp(bool locked);
   util::Status Reload(bool locked);
   util::Status RepairTail(uint64_t valid_end, uint64_t file_size);
+  // Reads the whole log (of `size` bytes) into the index, a window at a time.
+  util::Result<ScanResult> ScanFile(uint64_t size);
   // Writes `record` (built by the caller) at the end of the log under the lock and indexes it.
   util::Status Write(const std::vector<uint8_t>& record);
   // The same when the caller holds the lock and has refreshed.
@@ -178,22 +180,16 @@ util::Status FileBucket::Reload(bool locked) {
   file_id_ = 0;  // until the whole file is read: a failure here makes the next catch-up reload
   ASSIGN_OR_RETURN(uint64_t id, file_->Id());
   ASSIGN_OR_RETURN(uint64_t size, file_->Size());
-  std::vector<uint8_t> bytes(size);
-  RETURN_IF_ERROR(Fail(file_->ReadAt(0, bytes)));
   // The index from before, to carry the keys' sequence numbers over.
   KeyIndex carried_index = std::move(index_);
   std::vector<uint64_t> carried_seqs = std::move(seqs_);
   Reset();
   carried_index_ = &carried_index;
   carried_seqs_ = &carried_seqs;
-  auto scanned = ScanLog(bytes, path_, name_, [this](const ScannedChange& c) { Apply(c); });
+  auto scanned = ScanFile(size);
   carried_index_ = nullptr;
   carried_seqs_ = nullptr;
   ASSIGN_OR_RETURN(ScanResult scan, std::move(scanned));
-  if (scan.valid_end > 0 && scan.bucket != name_) {
-    return util::Corruption("the store file " + util::Quoted(path_) + " belongs to bucket " +
-                            util::Quoted(scan.bucket) + ", not " + util::Quoted(name_));
-  }
   index_.Shrink();
   seqs_.shrink_to_fit();
   header_bytes_ = EncodeHeader(name_).size();
@@ -209,6 +205,49 @@ util::Status FileBucket::Reload(bool locked) {
     RETURN_IF_ERROR(RepairTail(scan.valid_end, size));
   }
   return util::Status::Ok();
+}
+
+util::Result<ScanResult> FileBucket::ScanFile(uint64_t size) {
+  // The log is read a window at a time, so that opening it needs memory for the index, not for
+  // the values (which stay on disk). A window grows only to hold a record larger than it.
+  constexpr uint64_t kWindow = 1 << 20;
+  auto apply = [this](const ScannedChange& c) { Apply(c); };
+  std::vector<uint8_t> window(std::min(size, std::max(kWindow, HeaderSize(name_))));
+  RETURN_IF_ERROR(Fail(file_->ReadAt(0, window)));
+  ASSIGN_OR_RETURN(uint64_t pos, ScanHeader(window, size, path_, name_));
+  if (pos == 0) {
+    ScanResult unfinished{};
+    unfinished.torn_bytes = size;
+    return unfinished;
+  }
+  uint64_t window_at = 0;
+  for (;;) {
+    const std::span<const uint8_t> rest = std::span<const uint8_t>(window).subspan(pos - window_at);
+    ASSIGN_OR_RETURN(ScanResult part, ScanRecords(rest, pos, path_, apply, /*to_end=*/false));
+    pos = part.valid_end;
+    if (pos == size) return part;
+    // The record at `pos` is not whole in the window. If the file holds it whole, read a window
+    // from there that fits it; else what remains (a torn write, zeros written ahead, or damage)
+    // is judged from all of it.
+    uint64_t want = kWindow;
+    if (size - pos >= kRecordHeaderSize) {
+      uint8_t head[kRecordHeaderSize];
+      RETURN_IF_ERROR(Fail(file_->ReadAt(pos, head)));
+      uint64_t length = uint64_t{head[4]} | uint64_t{head[5]} << 8 | uint64_t{head[6]} << 16 |
+                        uint64_t{head[7]} << 24;
+      want = std::max(want, kRecordHeaderSize + length);
+    }
+    const bool in_window = pos < window_at + window.size();
+    if (pos + want > size || (in_window && want <= window_at + window.size() - pos)) {
+      // Not a record that merely crossed the window's end: judge the rest of the file whole.
+      window.resize(size - pos);
+      RETURN_IF_ERROR(Fail(file_->ReadAt(pos, window)));
+      return ScanRecords(window, pos, path_, apply);
+    }
+    window.resize(std::min(want, size - pos));
+    RETURN_IF_ERROR(Fail(file_->ReadAt(pos, window)));
+    window_at = pos;
+  }
 }
 
 util::Status FileBucket::RepairTail(uint64_t valid_end, uint64_t file_size) {

@@ -199,6 +199,35 @@ TEST(FileStoreTest, TheIndexForgetsDeletedKeys) {
   EXPECT_FALSE(page->cursor.has_value());
 }
 
+TEST(FileStoreTest, OpenReadsTheLogAWindowAtATimeNotWhole) {
+  // A 24 MiB log of 512 KiB values and a record of 3 MiB: open reads it in windows of 1 MiB (or
+  // one record, when larger), not all at once, and finds everything.
+  FaultFileSystem fs;
+  std::map<std::string, std::string> want;
+  {
+    Store store = *OpenStore(&fs);
+    Bucket b = *store.Open("big");
+    for (int i = 0; i < 48; ++i) {
+      std::string value(512 << 10, static_cast<char>('a' + i % 26));
+      value += std::to_string(i);
+      ASSERT_TRUE(b.Set("k" + std::to_string(i), AsBytes(value)).ok());
+      want["k" + std::to_string(i)] = value;
+    }
+    std::string large(3 << 20, 'L');
+    ASSERT_TRUE(b.Set("large", AsBytes(large)).ok());
+    want["large"] = large;
+    ASSERT_TRUE(b.Set("after", AsBytes("small")).ok());
+    want["after"] = "small";
+  }
+  ASSERT_GT(fs.Bytes(Path("big"))->size(), size_t{24} << 20);
+  const uint64_t before = fs.largest_read();
+  Store store = *OpenStore(&fs);
+  Bucket b = *store.Open("big");
+  EXPECT_LE(fs.largest_read(), std::max<uint64_t>(before, (3 << 20) + 64))
+      << "open read " << fs.largest_read() << " bytes in one call";
+  EXPECT_EQ(Dump(b), want);
+}
+
 TEST(FileStoreTest, GetIntoReadsTheValueFromTheLogIntoTheSink) {
   struct Sink final : ValueSink {
     std::vector<uint8_t> bytes;

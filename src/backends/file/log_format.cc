@@ -133,26 +133,21 @@ void AppendBatch(std::vector<uint8_t>& out, std::span<const Change> changes) {
   Finish(out, start);
 }
 
-util::Result<ScanResult> ScanLog(std::span<const uint8_t> f, const std::string& path,
-                                 std::string_view bucket,
-                                 const std::function<void(const ScannedChange&)>& visit) {
-  ScanResult result{};
-  // Header. A file shorter than the header of `bucket` is a creation that never completed: the
-  // header is synced before any record is written, so nothing acknowledged can be in it. Judged by
-  // the size `bucket` needs, never by the name length the file claims (one flipped bit there must
-  // not make a whole log look unfinished).
+uint64_t HeaderSize(std::string_view bucket) { return sizeof kMagic + 8 + bucket.size() + 4; }
+
+util::Result<uint64_t> ScanHeader(std::span<const uint8_t> f, uint64_t file_size,
+                                  const std::string& path, std::string_view bucket) {
+  // A file shorter than the header of `bucket` is a creation that never completed: the header is
+  // synced before any record is written, so nothing acknowledged can be in it. Judged by the size
+  // `bucket` needs, never by the name length the file claims (one flipped bit there must not make
+  // a whole log look unfinished).
   constexpr size_t kFixed = sizeof kMagic + 8;
-  const uint64_t expected_header = kFixed + uint64_t{bucket.size()} + 4;
-  if (f.size() < expected_header) {
-    if (f.size() > 0 && std::memcmp(f.data(), kMagic, std::min(f.size(), sizeof kMagic)) != 0) {
-      return Damage(path, 0, "it is not a store file (bad magic number)");
-    }
-    result.torn_bytes = f.size();
-    return result;
-  }
-  if (std::memcmp(f.data(), kMagic, sizeof kMagic) != 0) {
+  const uint64_t header_end = HeaderSize(bucket);
+  if (f.size() > 0 && std::memcmp(f.data(), kMagic, std::min(f.size(), sizeof kMagic)) != 0) {
     return Damage(path, 0, "it is not a store file (bad magic number)");
   }
+  if (file_size < header_end) return uint64_t{0};
+  if (f.size() < header_end) return util::InvalidArgument("ScanHeader: the header was not read");
   uint32_t version = GetU32(&f[8]);
   if (version != kFormatVersion) {
     return util::Unsupported("the store file " + util::Quoted(path) + " has format version " +
@@ -166,19 +161,34 @@ util::Result<ScanResult> ScanLog(std::span<const uint8_t> f, const std::string& 
                                 " bytes, not the " + std::to_string(bucket.size()) +
                                 " of this file's bucket");
   }
-  uint64_t header_end = kFixed + name_len + 4;
   if (UnmaskCrc(GetU32(&f[kFixed + name_len])) != Crc32c(f.subspan(0, kFixed + name_len))) {
     return Damage(path, 0, "the header checksum does not match");
   }
-  result.bucket.assign(reinterpret_cast<const char*>(&f[kFixed]), name_len);
-  ASSIGN_OR_RETURN(ScanResult records, ScanRecords(f.subspan(header_end), header_end, path, visit));
-  records.bucket = std::move(result.bucket);
-  return records;
+  std::string_view named(reinterpret_cast<const char*>(&f[kFixed]), name_len);
+  if (named != bucket) {
+    return util::Corruption("the store file " + util::Quoted(path) + " belongs to bucket " +
+                            util::Quoted(named) + ", not " + util::Quoted(bucket))
+        .AtOffset(kFixed);
+  }
+  return header_end;
+}
+
+util::Result<ScanResult> ScanLog(std::span<const uint8_t> f, const std::string& path,
+                                 std::string_view bucket,
+                                 const std::function<void(const ScannedChange&)>& visit) {
+  ASSIGN_OR_RETURN(uint64_t header_end, ScanHeader(f, f.size(), path, bucket));
+  if (header_end == 0) {
+    ScanResult unfinished{};
+    unfinished.torn_bytes = f.size();
+    return unfinished;
+  }
+  return ScanRecords(f.subspan(header_end), header_end, path, visit);
 }
 
 util::Result<ScanResult> ScanRecords(std::span<const uint8_t> tail, uint64_t base,
                                      const std::string& path,
-                                     const std::function<void(const ScannedChange&)>& visit) {
+                                     const std::function<void(const ScannedChange&)>& visit,
+                                     bool to_end) {
   // Offsets below are into `f`, which starts at file offset `base`.
   std::span<const uint8_t> f = tail;
   ScanResult result{};
@@ -189,6 +199,10 @@ util::Result<ScanResult> ScanRecords(std::span<const uint8_t> tail, uint64_t bas
   while (pos < f.size()) {
     uint64_t end;
     if (!ValidRecordAt(f, pos, &end)) {
+      if (!to_end) {  // the caller reads on from here
+        result.valid_end = base + pos;
+        return result;
+      }
       if (std::all_of(f.begin() + static_cast<std::ptrdiff_t>(pos), f.end(),
                       [](uint8_t b) { return b == 0; })) {
         // Zeros from a record boundary to the end: space written ahead, not yet used.

@@ -63,6 +63,16 @@ struct ScanResult {
   uint64_t zero_tail;   // or zeros after valid_end: space written ahead for records to come
 };
 
+// The size of the header of a log of `bucket`.
+uint64_t HeaderSize(std::string_view bucket);
+
+// Checks the header of a log of `bucket` whose file is `file_size` bytes long, from `f`, its first
+// bytes (at least HeaderSize(bucket) of them when the file has that many). Returns where the
+// records start, or 0 when the file is shorter than the header: a creation that never completed.
+// A damaged header, or one that names another bucket, is kCorruption naming `path` and the offset.
+util::Result<uint64_t> ScanHeader(std::span<const uint8_t> f, uint64_t file_size,
+                                  const std::string& path, std::string_view bucket);
+
 // Reads a whole log of `bucket`. A file shorter than that bucket's header is a creation that never
 // completed (all of it in torn_bytes); a header that is damaged or names a bucket of another
 // length is corruption. Zero bytes from a record boundary to the end are space the writer
@@ -75,9 +85,12 @@ util::Result<ScanResult> ScanLog(std::span<const uint8_t> file, const std::strin
 
 // The same for the records of `tail`, bytes of the log that start at file offset `base` on a record
 // boundary (what another process appended since we last looked). Offsets are file offsets.
+// With `to_end` false, `tail` is a window of a longer file: the scan stops at the first record
+// that is not whole and valid inside the window, with valid_end there, and judges nothing.
 util::Result<ScanResult> ScanRecords(std::span<const uint8_t> tail, uint64_t base,
                                      const std::string& path,
-                                     const std::function<void(const ScannedChange&)>& visit);
+                                     const std::function<void(const ScannedChange&)>& visit,
+                                     bool to_end = true);
 
 }  // namespace kv::file
 
