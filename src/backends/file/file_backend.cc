@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "backends/file/log_format.h"
+#include "backends/file/log_state.h"
 #include "engine/counter.h"
 #include "engine/key_index.h"
 #include "util/hex.h"
@@ -12,14 +13,18 @@
 namespace kv::file {
 
 // One bucket's log and index. Every method first catches up with the file (Refresh), so changes
-// by other processes are seen; changes are made under the directory lock.
+// by other processes are seen; changes are made under the directory lock. Methods that need the
+// lock take the Guard that proves it is held; those that take a `const DirLock::Guard* held`
+// work with or without it (nullptr).
+//
+// Not thread-safe: see file_backend.h.
 class FileBucket final : public BucketBackend {
  public:
   FileBucket(FileStore* store, std::string name, std::string path)
       : store_(store), name_(std::move(name)), path_(std::move(path)) {}
 
-  // Opens or creates the log; repairs a torn tail. Called under the lock.
-  util::Status Load();
+  // Opens or creates the log; repairs a torn tail.
+  util::Status Load(const DirLock::Guard& held);
 
   util::Result<std::optional<Bytes>> Get(std::string_view key) override;
   util::Result<bool> GetInto(std::string_view key, ValueSink& sink) override;
@@ -42,16 +47,16 @@ class FileBucket final : public BucketBackend {
   // Drops deleted entries once they outnumber live ones: memory stays bounded by the live keys.
   void MaybeCompactIndex();
   void Reset();
-  util::Status Refresh(bool locked);
-  util::Status CatchUp(bool locked);
-  util::Status Reload(bool locked);
+  util::Status Refresh(const DirLock::Guard* held);
+  util::Status CatchUp(const DirLock::Guard* held);
+  util::Status Reload(const DirLock::Guard* held);
   util::Status RepairTail(uint64_t valid_end, uint64_t file_size);
   // Reads the whole log (of `size` bytes) into the index, a window at a time.
   util::Result<ScanResult> ScanFile(uint64_t size);
   // Writes `record` (built by the caller) at the end of the log under the lock and indexes it.
   util::Status Write(const std::vector<uint8_t>& record);
   // The same when the caller holds the lock and has refreshed.
-  util::Status WriteLocked(const std::vector<uint8_t>& record);
+  util::Status WriteLocked(const DirLock::Guard& held, const std::vector<uint8_t>& record);
   util::Status MaybeCompact();
   util::Result<Bytes> ReadValue(const KeyIndex::Entry& entry);
   util::Status Fail(util::Status s) { return std::move(s).WithContext(util::Quoted(path_)); }
@@ -75,12 +80,10 @@ class FileBucket final : public BucketBackend {
   // During a reload, the index and numbers from before it.
   const KeyIndex* carried_index_ = nullptr;
   const std::vector<uint64_t>* carried_seqs_ = nullptr;
-  util::Status broken_;            // set when a failed write left the file in an unknown state
-  bool dir_sync_pending_ = false;  // a compaction's rename is not known to be durable yet
-  // The lock's epoch when this bucket last caught up with the file completely (DirLock::KeptSince),
-  // or 0. A catch-up that failed, or left a torn tail for a holder of the lock to repair, leaves 0.
-  uint64_t caught_up_epoch_ = 0;
-  bool torn_pending_ = false;  // the file ends in a torn write this bucket has not repaired
+  LogState state_;  // what the index knows of the file (log_state.h)
+  // An obligation besides the state: a compaction's rename is not known to be durable yet, so the
+  // next change must sync the directory before it is promised.
+  bool dir_sync_pending_ = false;
 };
 
 namespace {
@@ -117,8 +120,8 @@ util::Result<std::shared_ptr<BucketBackend>> FileStore::OpenBucket(std::string_v
   if (it != buckets_.end()) return std::shared_ptr<BucketBackend>(it->second);
   auto bucket =
       std::make_shared<FileBucket>(this, std::string(name), options_.dir + "/" + LogFileName(name));
-  ASSIGN_OR_RETURN(DirLock::Guard lock, lock_.Acquire());
-  RETURN_IF_ERROR(bucket->Load());
+  ASSIGN_OR_RETURN(DirLock::Guard held, lock_.Acquire());
+  RETURN_IF_ERROR(bucket->Load(held));
   buckets_.emplace(std::string(name), bucket);
   return std::shared_ptr<BucketBackend>(bucket);
 }
@@ -161,7 +164,7 @@ void FileBucket::MaybeCompactIndex() {
   seqs_.resize(index_.entries().size());
 }
 
-util::Status FileBucket::Load() {
+util::Status FileBucket::Load(const DirLock::Guard& held) {
   FileSystem* fs = store_->fs();
   (void)fs->Remove(path_ + ".compact");  // left by a compaction that crashed before its rename
   bool exists = fs->Exists(path_);
@@ -169,15 +172,15 @@ util::Status FileBucket::Load() {
   if (!file.ok()) return Fail(std::move(file).take_status());
   file_ = std::move(file).value();
   if (!exists) RETURN_IF_ERROR(Fail(fs->SyncDir(store_->options().dir)));
-  return Reload(true);
+  return Reload(&held);
 }
 
-util::Status FileBucket::Reload(bool locked) {
+util::Status FileBucket::Reload(const DirLock::Guard* held) {
   // Open the path afresh: another process may have renamed a compacted log over it.
   auto file = store_->fs()->Open(path_, false);
   if (!file.ok()) return Fail(std::move(file).take_status());
   file_ = std::move(file).value();
-  file_id_ = 0;  // until the whole file is read: a failure here makes the next catch-up reload
+  state_.Unread();  // until the whole file is read: a failure here makes the next catch-up reload
   ASSIGN_OR_RETURN(uint64_t id, file_->Id());
   ASSIGN_OR_RETURN(uint64_t size, file_->Size());
   // The index from before, to carry the keys' sequence numbers over.
@@ -196,14 +199,12 @@ util::Status FileBucket::Reload(bool locked) {
   file_id_ = id;
   end_ = scan.valid_end;
   size_ = size;
-  torn_pending_ = false;
   if (scan.torn_bytes > 0 || size == 0) {
-    if (!locked) {  // a writer may be mid-write; it repairs its own
-      torn_pending_ = true;
-      return util::Status::Ok();
-    }
-    RETURN_IF_ERROR(RepairTail(scan.valid_end, size));
+    state_.ReadToTornWrite();
+    if (held == nullptr) return util::Status::Ok();  // a writer may be mid-write; it repairs its own
+    return RepairTail(scan.valid_end, size);
   }
+  state_.ReadWhole();
   return util::Status::Ok();
 }
 
@@ -276,36 +277,42 @@ util::Status FileBucket::RepairTail(uint64_t valid_end, uint64_t file_size) {
   RETURN_IF_ERROR(Fail(file_->Sync()));
   end_ = valid_end;
   size_ = std::max(size_, end_);
-  torn_pending_ = false;
+  state_.Repaired();
   return util::Status::Ok();
 }
 
-util::Status FileBucket::Refresh(bool locked) {
-  if (!broken_.ok()) return broken_;
+util::Status FileBucket::Refresh(const DirLock::Guard* held) {
+  if (state_.broken()) return state_.failure();
   DirLock& lock = store_->lock();
-  if (lock.KeptSince(caught_up_epoch_)) return util::Status::Ok();  // nobody else wrote since
+  if (lock.KeptSince(state_.epoch())) return util::Status::Ok();  // nobody else wrote since
   // Only this thread takes the lock; the keeper thread may move the epoch meanwhile (when it finds
   // the lock taken from it), which only makes the next KeptSince fail.
   const uint64_t epoch = lock.epoch();
-  caught_up_epoch_ = 0;
-  RETURN_IF_ERROR(CatchUp(locked));
-  if (!torn_pending_) caught_up_epoch_ = epoch;
+  RETURN_IF_ERROR(CatchUp(held));
+  state_.KeptAt(epoch);
   return util::Status::Ok();
 }
 
-util::Status FileBucket::CatchUp(bool locked) {
-  torn_pending_ = false;
+util::Status FileBucket::CatchUp(const DirLock::Guard* held) {
   auto id = store_->fs()->FileId(path_);
   if (!id.ok()) return Fail(std::move(id).take_status());
   ASSIGN_OR_RETURN(uint64_t size, file_->Size());
-  if (*id != file_id_ || size < end_) return Reload(locked);  // compacted or repaired elsewhere
+  // Compacted or repaired elsewhere, or never read whole: read it from the start.
+  if (state_.kind() == LogState::Kind::kUnread || *id != file_id_ || size < end_) {
+    return Reload(held);
+  }
+  state_.Unread();  // until this catch-up has read all that was appended
   size_ = size;
-  if (size == end_) return util::Status::Ok();
+  if (size == end_) {
+    state_.ReadWhole();
+    return util::Status::Ok();
+  }
   if (size - end_ >= kRecordHeaderSize) {
     // Zeros where the next record would start: preallocated space, nothing new.
     uint8_t next[kRecordHeaderSize];
     RETURN_IF_ERROR(Fail(file_->ReadAt(end_, next)));
     if (std::all_of(std::begin(next), std::end(next), [](uint8_t b) { return b == 0; })) {
+      state_.ReadWhole();
       return util::Status::Ok();
     }
   }
@@ -326,21 +333,22 @@ util::Status FileBucket::CatchUp(bool locked) {
                    ScanRecords(tail, end_, path_, [this](const ScannedChange& c) { Apply(c); }));
   end_ = scan.valid_end;
   if (scan.torn_bytes > 0) {
-    if (locked) return RepairTail(end_, size);
-    torn_pending_ = true;
+    state_.ReadToTornWrite();
+    return held != nullptr ? RepairTail(end_, size) : util::Status::Ok();
   }
+  state_.ReadWhole();
   return util::Status::Ok();
 }
 
 // ---- bucket: writing ----
 
 util::Status FileBucket::Write(const std::vector<uint8_t>& record) {
-  ASSIGN_OR_RETURN(DirLock::Guard lock, store_->lock().Acquire());
-  RETURN_IF_ERROR(Refresh(true));
-  return WriteLocked(record);
+  ASSIGN_OR_RETURN(DirLock::Guard held, store_->lock().Acquire());
+  RETURN_IF_ERROR(Refresh(&held));
+  return WriteLocked(held, record);
 }
 
-util::Status FileBucket::WriteLocked(const std::vector<uint8_t>& record) {
+util::Status FileBucket::WriteLocked(const DirLock::Guard&, const std::vector<uint8_t>& record) {
   // The end of the last record, which Refresh under the lock has read or repaired up to; any
   // bytes after it are zeros written ahead.
   uint64_t at = end_;
@@ -364,7 +372,7 @@ util::Status FileBucket::WriteLocked(const std::vector<uint8_t>& record) {
   }
   if (!appended.ok()) {
     // Cut off whatever part of the record reached the file; if even that fails, stop writing.
-    if (!file_->Truncate(at).ok()) broken_ = Fail(appended);
+    if (!file_->Truncate(at).ok()) state_.Break(Fail(appended));
     size_ = at;
     return Fail(std::move(appended));
   }
@@ -372,9 +380,9 @@ util::Status FileBucket::WriteLocked(const std::vector<uint8_t>& record) {
     util::Status synced = file_->Sync();
     if (!synced.ok()) {
       // After a failed sync the kernel may have dropped the pages: nothing is certain any more.
-      broken_ =
-          Fail(util::IOError("a sync failed; reopen the store to continue: " + synced.message()));
-      return broken_;
+      state_.Break(
+          Fail(util::IOError("a sync failed; reopen the store to continue: " + synced.message())));
+      return state_.failure();
     }
   }
   if (dir_sync_pending_) {
@@ -437,6 +445,11 @@ util::Status FileBucket::MaybeCompact() {
     e.bytes = static_cast<uint32_t>(kRecordHeaderSize + 4 + e.key_len + e.value_len);
     live_bytes_ += e.bytes;
   }
+  // The deleted keys are gone from the log: from the index too (their sequence numbers with them).
+  if (index_.dead() > 0) {
+    index_.Compact([this](size_t from, size_t to) { seqs_[to] = seqs_[from]; });
+    seqs_.resize(index_.entries().size());
+  }
   end_ = written;
   size_ = written;
   return util::Status::Ok();
@@ -451,7 +464,7 @@ util::Result<Bytes> FileBucket::ReadValue(const KeyIndex::Entry& entry) {
 // ---- bucket: the operations ----
 
 util::Result<std::optional<Bytes>> FileBucket::Get(std::string_view key) {
-  RETURN_IF_ERROR(Refresh(false));
+  RETURN_IF_ERROR(Refresh(nullptr));
   size_t i = index_.Find(key);
   if (i == KeyIndex::kNone) return std::optional<Bytes>();
   ASSIGN_OR_RETURN(Bytes value, ReadValue(index_.entries()[i]));
@@ -459,7 +472,7 @@ util::Result<std::optional<Bytes>> FileBucket::Get(std::string_view key) {
 }
 
 util::Result<bool> FileBucket::GetInto(std::string_view key, ValueSink& sink) {
-  RETURN_IF_ERROR(Refresh(false));
+  RETURN_IF_ERROR(Refresh(nullptr));
   size_t i = index_.Find(key);
   if (i == KeyIndex::kNone) return false;
   const KeyIndex::Entry& e = index_.entries()[i];
@@ -475,11 +488,11 @@ util::Status FileBucket::Set(std::string_view key, ByteView value) {
 }
 
 util::Status FileBucket::Delete(std::string_view key) {
-  RETURN_IF_ERROR(Refresh(false));
+  RETURN_IF_ERROR(Refresh(nullptr));
   if (index_.Find(key) == KeyIndex::kNone) {
     // Another process may have set it meanwhile: deciding needs the lock.
-    ASSIGN_OR_RETURN(DirLock::Guard lock, store_->lock().Acquire());
-    RETURN_IF_ERROR(Refresh(true));
+    ASSIGN_OR_RETURN(DirLock::Guard held, store_->lock().Acquire());
+    RETURN_IF_ERROR(Refresh(&held));
     if (index_.Find(key) == KeyIndex::kNone) return util::Status::Ok();
   }
   std::vector<uint8_t> record;
@@ -488,12 +501,12 @@ util::Status FileBucket::Delete(std::string_view key) {
 }
 
 util::Result<bool> FileBucket::Exists(std::string_view key) {
-  RETURN_IF_ERROR(Refresh(false));
+  RETURN_IF_ERROR(Refresh(nullptr));
   return index_.Find(key) != KeyIndex::kNone;
 }
 
 util::Result<KeyPage> FileBucket::ListKeys(std::optional<uint64_t> cursor, const Limits& limits) {
-  RETURN_IF_ERROR(Refresh(false));
+  RETURN_IF_ERROR(Refresh(nullptr));
   KeyPage page;
   size_t next;
   const size_t start = static_cast<size_t>(
@@ -505,8 +518,8 @@ util::Result<KeyPage> FileBucket::ListKeys(std::optional<uint64_t> cursor, const
 
 util::Result<uint64_t> FileBucket::Increment(std::string_view key, uint64_t delta) {
   // Read, add and write under one lock, so that increments from several processes all count.
-  ASSIGN_OR_RETURN(DirLock::Guard lock, store_->lock().Acquire());
-  RETURN_IF_ERROR(Refresh(true));
+  ASSIGN_OR_RETURN(DirLock::Guard held, store_->lock().Acquire());
+  RETURN_IF_ERROR(Refresh(&held));
   uint64_t current = 0;
   if (size_t i = index_.Find(key); i != KeyIndex::kNone) {
     ASSIGN_OR_RETURN(Bytes stored, ReadValue(index_.entries()[i]));
@@ -515,13 +528,13 @@ util::Result<uint64_t> FileBucket::Increment(std::string_view key, uint64_t delt
   ASSIGN_OR_RETURN(uint64_t sum, AddToCounter(key, current, delta));
   std::vector<uint8_t> record;
   AppendPut(record, key, AsBytes(FormatCounter(sum)));
-  RETURN_IF_ERROR(WriteLocked(record));
+  RETURN_IF_ERROR(WriteLocked(held, record));
   return sum;
 }
 
 util::Result<std::vector<std::optional<Bytes>>> FileBucket::GetMany(
     std::span<const std::string_view> keys) {
-  RETURN_IF_ERROR(Refresh(false));
+  RETURN_IF_ERROR(Refresh(nullptr));
   std::vector<std::optional<Bytes>> values;
   values.reserve(keys.size());
   for (std::string_view key : keys) {

@@ -9,6 +9,17 @@
 // with what other processes appended; a log that another process compacted is reloaded. Reads
 // catch up the same way without the lock. While this process keeps the lock between changes
 // (natively), no other process can have changed anything, and catching up is skipped.
+//
+// Threads: a FileStore and the buckets it opened are not thread-safe; use them from one thread at
+// a time (or guard them with one mutex). The lock's keeper thread (natively) synchronises with
+// them by itself. Several FileStores on one directory, in one process or many, are safe: they
+// coordinate through the lock like separate processes.
+//
+// Ownership: FileStore::Open takes `fs` unowned; it must outlive the store and its buckets.
+//
+// Errors: kIOError naming the file and the reason (no permission, no space, a failed sync, a lock
+// that stays taken), kCorruption naming the file and the byte offset of damage (the file is left
+// as it is), kUnsupported for a newer format version.
 #ifndef BACKENDS_FILE_FILE_BACKEND_H_
 #define BACKENDS_FILE_FILE_BACKEND_H_
 
