@@ -41,7 +41,7 @@ WASMTIME_kv-redis = -S inherit-network=y -S allow-ip-name-lookup=y \
 
 .PHONY: all deps build native wasm fused transpiled run test test-native test-js conformance \
 	conformance-run \
-	fuzz bench clean
+	fuzz bench soak clean
 
 all: build run
 
@@ -140,6 +140,13 @@ test-js: native wasm fused transpiled
 # Benchmarks: measured, never asserted.
 bench: native wasm
 	@tools/with-redis.sh $(NODE) bench/run.mjs
+
+# The file store under kill -9, at length (tools/soak.mjs): SOAK_TRIALS trials of one or two
+# writers (the fused kv-file component on wasmtime, the native kv_soak) killed at random moments,
+# each followed by a check of everything they acknowledged. Not part of `make test`.
+SOAK_TRIALS ?= 200
+soak: native wasm
+	@$(NODE) tools/soak.mjs --trials $(SOAK_TRIALS) --build $(BUILD)
 
 # The component reader and the RESP parser under libFuzzer with ASan and UBSan, the reader seeded
 # with real components: FUZZ_SECONDS (default 20, the smoke run of make test) each.

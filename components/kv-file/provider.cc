@@ -4,6 +4,7 @@
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "backends/file/file_backend.h"
 #include "bindings/keyvalue_exports.h"
@@ -13,6 +14,10 @@ namespace bindings::keyvalue {
 namespace {
 
 const char* Env(const char* name) { return std::getenv(name); }
+
+// FileStoreOptions::compact_min_dead_bytes: how many dead bytes a log may gather before it
+// compacts (when they also exceed its live bytes). Small values make compactions frequent.
+constexpr std::string_view kCompactMinVariable = "KV_FILE_COMPACT_MIN_BYTES";
 
 // KV_FILE_DIR, default `data`; a relative path is taken from the working directory (PWD).
 std::string StoreDirectory() {
@@ -44,6 +49,9 @@ util::Result<std::unique_ptr<kv::Store>> MakeProviderStore() {
   if (const char* stale = Env(std::string(kv::file::kLockStaleVariable).c_str())) {
     ASSIGN_OR_RETURN(uint64_t seconds, kv::ParsePositive(kv::file::kLockStaleVariable, stale));
     file.lock_stale_seconds = static_cast<int64_t>(seconds);
+  }
+  if (const char* bytes = Env(std::string(kCompactMinVariable).c_str())) {
+    ASSIGN_OR_RETURN(file.compact_min_dead_bytes, kv::ParsePositive(kCompactMinVariable, bytes));
   }
   ASSIGN_OR_RETURN(auto backend, kv::file::FileStore::Open(kv::file::PosixFileSystem(), file));
   return std::make_unique<kv::Store>(std::move(backend), std::move(options));

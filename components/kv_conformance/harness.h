@@ -31,6 +31,9 @@ struct Options {
   uint32_t times = 1000;    // increments of the `incrementer` phase
   bool keep_going = false;  // the `writer` retries after errors instead of stopping
   uint32_t seconds = 0;     // the `writer` stops after this long (0: when killed)
+  // The soak test's writer (soak.h): its operation sequence and its keys.
+  uint32_t seed = 1;
+  std::string slot = "a";
 };
 
 // Phases that are not cases: `writer` sets key after key, printing `ACK <n>` once each set has

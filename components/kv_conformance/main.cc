@@ -11,7 +11,9 @@
 //   --max-key-bytes N, --max-value-bytes N   the provider's limits (defaults: the engine's)
 //   --phase P          write | verify: the persistence case's two processes;
 //                      writer | reader: the kill -9 test's writer and reader (see harness.h);
-//                      incrementer: increments one counter --times N times
+//                      incrementer: increments one counter --times N times;
+//                      soak-writer | soak-reader: the soak test's writer and verifier (soak.h)
+//   --seed N, --slot S the soak writer's operation sequence and key slot (`a` or `b`)
 //   --keep-going       the writer retries after an error (it reports each as `ERROR ...`)
 //   --seconds N        the writer stops after N seconds (default: when killed)
 //   --list             print the case names and exit
@@ -23,7 +25,9 @@
 #include <string>
 #include <string_view>
 
+#include "bindings/keyvalue_imports.h"
 #include "kv_conformance/harness.h"
+#include "kv_conformance/soak.h"
 
 namespace {
 
@@ -75,15 +79,16 @@ int main(int argc, char** argv) {
     } else if (arg == "--keep-going") {
       options.keep_going = true;
     } else if (arg == "--group" || arg == "--prefix" || arg == "--start-after" ||
-               arg == "--phase") {
+               arg == "--phase" || arg == "--slot") {
       const char* v = value();
       if (v == nullptr) return Usage("an option is missing its value");
       if (arg == "--group") SplitInto(v, groups);
       if (arg == "--prefix") options.prefix = v;
       if (arg == "--start-after") start_after = v;
       if (arg == "--phase") options.phase = v;
+      if (arg == "--slot") options.slot = v;
     } else if (arg == "--page-keys" || arg == "--max-key-bytes" || arg == "--max-value-bytes" ||
-               arg == "--times" || arg == "--seconds") {
+               arg == "--times" || arg == "--seconds" || arg == "--seed") {
       const char* v = value();
       uint32_t n = 0;
       if (v == nullptr || !ParseU32(v, &n) || n == 0) return Usage("expected a positive number");
@@ -92,6 +97,7 @@ int main(int argc, char** argv) {
       if (arg == "--max-value-bytes") options.max_value_bytes = n;
       if (arg == "--times") options.times = n;
       if (arg == "--seconds") options.seconds = n;
+      if (arg == "--seed") options.seed = n;
     } else {
       return Usage(("unknown argument `" + std::string(arg) + "`").c_str());
     }
@@ -100,6 +106,11 @@ int main(int argc, char** argv) {
   if (options.phase == "writer") return conformance::RunWriter(options);
   if (options.phase == "reader") return conformance::RunReader(options);
   if (options.phase == "incrementer") return conformance::RunIncrementer(options);
+  auto open = [](std::string_view name) { return bindings::keyvalue::ImportedBucket::Open(name); };
+  if (options.phase == "soak-writer") {
+    return soak::RunWriter(open, options.prefix, options.slot, options.seed);
+  }
+  if (options.phase == "soak-reader") return soak::RunVerifier(open, options.prefix);
 
   int passed = 0, failed = 0, skipped = 0;
   bool started = start_after.empty();
