@@ -13,8 +13,11 @@
 // this script checks against its model: each writer's keys are exactly as its acknowledged
 // operations left them, or as its in-flight operation (a TRY without an ACK) would then leave them
 // (a batch all or nothing), and the counter holds the acknowledged increments plus any in-flight
-// ones. An open that fails is a corrupted open. The store directory is kept across the trials of a
-// series (logs grow, compact and survive many kills); a new series starts in a fresh directory.
+// ones. `lost` counts the keys (and the counter) found in neither state; an open that fails is a
+// corrupted open; damaged values, batches applied in part, read errors and list-keys walks that
+// do not return exactly the keys present are counted apart. The store directory is kept across
+// the trials of a series (logs grow, compact and survive many kills); a new series starts in a
+// fresh directory, and so does the series after a trial that failed.
 //
 // Logs go to <build>/soak/series-<k>/; the figures to stdout and <build>/soak/report.txt. A trial
 // that fails keeps its directory and logs in /tmp/soak-findings/. The exit status is 1 if anything
@@ -200,25 +203,27 @@ function shows(seen, key, want) {
 function readVerifierReport(v) {
   const keys = new Map();
   const listed = new Set();
-  let counter = null, counterBad = null, done = false, openError = null;
+  let counter = null, done = false, openError = null;
   const damaged = [], readErrors = [];
   for (const line of v.lines) {
     const [tag, key, ...rest] = line.split(' ');
     if (tag === 'ABSENT') keys.set(key, { tag });
     else if (tag === 'HAVE') keys.set(key, { tag, version: rest[0], size: Number(rest[1]) });
     else if (tag === 'SHORT') keys.set(key, { tag, hex: rest[0] });
-    else if (tag === 'BAD') keys.set(key, { tag }), damaged.push(line);
-    else if (tag === 'READ-ERROR') keys.set(key, { tag }), readErrors.push(line);
-    else if (tag === 'LISTED') listed.add(key);
+    else if (tag === 'BAD' || tag === 'READ-ERROR') {
+      keys.set(key, { tag });
+      (tag === 'BAD' ? damaged : readErrors).push(line);
+    } else if (tag === 'LISTED') listed.add(key);
     else if (tag === 'COUNTER') counter = BigInt(key);
-    else if (tag === 'COUNTER-BAD') counterBad = line, damaged.push(line);
+    else if (tag === 'COUNTER-BAD') damaged.push(line);
     else if (tag === 'OPEN-ERROR') openError = line;
     else if (tag === 'DONE') done = true;
   }
   if (!done && !openError && readErrors.length === 0) {
-    openError = `verifier ended without a report (status ${v.code}, signal ${v.signal}): ${v.stderr.trim().slice(-400)}`;
+    openError = `verifier ended without a report (status ${v.code}, signal ${v.signal}): ` +
+      v.stderr.trim().slice(-400);
   }
-  return { keys, listed, counter, counterBad, done, openError, damaged, readErrors };
+  return { keys, listed, counter, done, openError, damaged, readErrors };
 }
 
 // Checks one trial. `model` is what the store held before it ({ keys: Map, counter: BigInt }).
@@ -237,8 +242,12 @@ function check(model, writers, report) {
     if (log?.inFlight) applyOp(withInFlight, log.inFlight);
     const matches = (state) => keys.every((k) => shows(report.keys.get(k), k, state.get(k)));
     let state = null;
-    if (matches(acked)) state = acked;
-    else if (matches(withInFlight)) state = withInFlight, inFlightApplied += log.inFlight.items.length > 0;
+    if (matches(acked)) {
+      state = acked;
+    } else if (matches(withInFlight)) {
+      state = withInFlight;
+      ++inFlightApplied;
+    }
     if (state) {
       for (const [k, v] of state) next.keys.set(k, v);
       continue;
@@ -249,11 +258,14 @@ function check(model, writers, report) {
       const seen = report.keys.get(k);
       if (shows(seen, k, acked.get(k)) || shows(seen, k, withInFlight.get(k))) continue;
       each = false;
-      failures.lost.push(`${k}: expected ${describe(acked.get(k))}` +
-        (withInFlight.get(k) !== acked.get(k) ? ` or, in flight, ${describe(withInFlight.get(k))}` : '') +
-        `; found ${seen ? JSON.stringify(seen) : 'nothing'}`);
+      const inFlight = withInFlight.get(k) !== acked.get(k) ? ` or, in flight, ${describe(withInFlight.get(k))}` : '';
+      failures.lost.push(`${k}: expected ${describe(acked.get(k))}${inFlight}; ` +
+        `found ${seen ? JSON.stringify(seen) : 'nothing'}`);
     }
-    if (each) failures.partial.push(`slot ${slot}: the in-flight \`${log.inFlight.version} ${log.inFlight.kind}\` is partly applied`);
+    if (each) {
+      const op = log.inFlight;
+      failures.partial.push(`slot ${slot}: the in-flight \`${op.version} ${op.kind}\` is partly applied`);
+    }
   }
   // The counter: the acknowledged increments, and any of the in-flight ones.
   let base = model.counter;
@@ -381,10 +393,14 @@ for (let trial = 1; trial <= TRIALS; ++trial) {
     }
     if (w.signal !== 'SIGKILL') {
       ++totals.writerErrors;
-      notes.push(`writer ${w.slot} (${w.kind}) ended by itself: status ${w.code}; ${w.log.problems.join('; ')} ${w.stderr.trim().slice(-300)}`);
+      notes.push(`writer ${w.slot} (${w.kind}) ended by itself: status ${w.code}; ` +
+        `${w.log.problems.join('; ')} ${w.stderr.trim().slice(-300)}`);
     }
-    if (w.log.openError) ++totals.corruptedOpens, notes.push(`writer ${w.slot} (${w.kind}): ${w.log.openError}`);
-    for (const p of w.log.problems.filter((p) => !p.startsWith('ERROR') && !p.startsWith('OPEN-ERROR'))) {
+    if (w.log.openError) {
+      ++totals.corruptedOpens;
+      notes.push(`writer ${w.slot} (${w.kind}): ${w.log.openError}`);
+    }
+    for (const p of w.log.problems.filter((p) => !/^(OPEN-)?ERROR/.test(p))) {
       ++totals.protocolErrors;
       notes.push(`writer ${w.slot} (${w.kind}): ${p}`);
     }
@@ -393,8 +409,10 @@ for (let trial = 1; trial <= TRIALS; ++trial) {
   const verifierKind = trial % 3 === 0 ? 'component' : 'native';
   totals[verifierKind === 'component' ? 'componentVerifies' : 'nativeVerifies'] += 1;
   const v = await runVerifier(verifierKind, dataDir);
-  writeFileSync(join(seriesDir, `trial-${trial}-verify-${verifierKind}.log`), v.raw + (v.stderr ? `\n--- stderr\n${v.stderr}` : ''));
-  totals.tornTails += Math.max(0, readdirSync(dataDir).filter((f) => f.includes('.torn-')).length - tornBefore);
+  writeFileSync(join(seriesDir, `trial-${trial}-verify-${verifierKind}.log`),
+    v.raw + (v.stderr ? `\n--- stderr\n${v.stderr}` : ''));
+  const tornAfter = readdirSync(dataDir).filter((f) => f.includes('.torn-')).length;
+  totals.tornTails += Math.max(0, tornAfter - tornBefore);
   const report = readVerifierReport(v);
   if (report.openError) {
     ++totals.corruptedOpens;
@@ -402,7 +420,8 @@ for (let trial = 1; trial <= TRIALS; ++trial) {
   } else {
     totals.damagedValues += report.damaged.length;
     totals.readErrors += report.readErrors.length;
-    notes.push(...report.damaged.map((l) => `damaged: ${l}`), ...report.readErrors.map((l) => `read error: ${l}`));
+    notes.push(...report.damaged.map((l) => `damaged: ${l}`));
+    notes.push(...report.readErrors.map((l) => `read error: ${l}`));
     const { failures, next, inFlightApplied } = check(model, writers, report);
     totals.lost += failures.lost.length;
     totals.partialBatches += failures.partial.length;
@@ -415,7 +434,8 @@ for (let trial = 1; trial <= TRIALS; ++trial) {
   const failed = notes.some((n) => !n.includes('acknowledged nothing'));
   if (notes.length) {
     const where = saveFindings(seriesDir, dataDir, trial, notes);
-    console.log(`trial ${trial} (series ${series}, ${planName}, verified by ${verifierKind}):\n  ${notes.join('\n  ')}\n  kept in ${where}`);
+    console.log(`trial ${trial} (series ${series}, ${planName}, verified by ${verifierKind}):\n  ` +
+      `${notes.join('\n  ')}\n  kept in ${where}`);
     failureNotes.push(`trial ${trial}: ${notes.join('; ')}`);
     if (failed) seriesLeft = 0; // the model no longer describes the store: start afresh
   }
@@ -427,19 +447,24 @@ for (let trial = 1; trial <= TRIALS; ++trial) {
 }
 component.dispose();
 
-const kinds = Object.entries(totals.ackedByKind).map(([k, n]) => `${k} ${n}`).join(', ');
-const plans = Object.entries(totals.byPlan).map(([k, n]) => `${k} ${n}`).join(', ');
+const t = totals;
+const kinds = ['set', 'delete', 'set-many', 'delete-many', 'increment']
+  .map((k) => `${k} ${t.ackedByKind[k] ?? 0}`).join(', ');
+const plans = PLANS.map((p) => p.writers.join('+')).map((p) => `${p} ${t.byPlan[p] ?? 0}`).join(', ');
 const lines = [
   `soak of the file store under kill -9 (seed ${RUN_SEED}), ${elapsed()}`,
-  `trials: ${totals.trials} in ${totals.series} series (${plans}); verified by native ${totals.nativeVerifies}, by the component ${totals.componentVerifies}`,
-  `operations acknowledged: ${totals.acked} (${kinds})`,
-  `lost: ${totals.lost}`,
-  `corrupted opens: ${totals.corruptedOpens}`,
-  `damaged values: ${totals.damagedValues}, partly applied batches: ${totals.partialBatches}, read errors: ${totals.readErrors}, list-keys mismatches: ${totals.listingMismatches}`,
-  `writers that failed: ${totals.writerErrors}, stalled: ${totals.stalledWriters}, inconsistent output: ${totals.protocolErrors}`,
-  `in-flight operations found applied: ${totals.inFlightApplied}`,
-  `compactions seen: ${totals.compactions} (in ${totals.trialsWithCompaction} trials); kills during a compaction: ${totals.killedDuringCompaction}; ` +
-    `locks left by a killed writer: ${totals.locksLeft}; torn tails cut at recovery: ${totals.tornTails}; largest keys log: ${totals.largestLog} bytes`,
+  `trials: ${t.trials} in ${t.series} series (${plans}); ` +
+    `verified by native ${t.nativeVerifies}, by the component ${t.componentVerifies}`,
+  `operations acknowledged: ${t.acked} (${kinds})`,
+  `lost: ${t.lost}`,
+  `corrupted opens: ${t.corruptedOpens}`,
+  `damaged values: ${t.damagedValues}, partly applied batches: ${t.partialBatches}, ` +
+    `read errors: ${t.readErrors}, list-keys mismatches: ${t.listingMismatches}`,
+  `writers that failed: ${t.writerErrors}, stalled: ${t.stalledWriters}, inconsistent output: ${t.protocolErrors}`,
+  `in-flight operations found applied: ${t.inFlightApplied}`,
+  `compactions seen: ${t.compactions} (in ${t.trialsWithCompaction} trials); ` +
+    `kills during a compaction: ${t.killedDuringCompaction}; locks left by a killed writer: ${t.locksLeft}; ` +
+    `torn tails cut at recovery: ${t.tornTails}; largest keys log: ${t.largestLog} bytes`,
 ];
 const text = lines.join('\n') + '\n';
 console.log(`\n${text}`);

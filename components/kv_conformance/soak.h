@@ -51,7 +51,8 @@ inline std::string CounterBucket(std::string_view prefix) {
 }
 
 inline std::string KeyName(std::string_view slot, int i) {
-  return std::string(slot) + "/k" + static_cast<char>('0' + i / 10) + static_cast<char>('0' + i % 10);
+  const char digits[] = {static_cast<char>('0' + i / 10), static_cast<char>('0' + i % 10), '\0'};
+  return std::string(slot) + "/k" + digits;
 }
 
 // splitmix64: small, fast, and the same on every platform.
