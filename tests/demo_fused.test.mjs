@@ -1,14 +1,15 @@
 // The demo as `make` runs it: kv_demo with kv-file fused in by wasm-fuse, run on wasmtime (as
 // `make` does) and on the pinned jco (RUNNER=jco).
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { RUNNERS } from '../tools/command.mjs';
-import { fused, jco, runComponent } from './lib/project.mjs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { componentEmbed, componentNew } from '@bytecodealliance/jco';
+import { component, fused, jco, root, runComponent, runFuse } from './lib/project.mjs';
 import { wasmTools } from './lib/wasm_tools.mjs';
-import { execFileSync } from 'node:child_process';
 
 for (const runner of RUNNERS) test(`on ${runner}: two runs of the fused demo alternate, showing the value persisted`, () => {
   const dir = mkdtempSync(join(tmpdir(), 'demo-'));
@@ -82,4 +83,24 @@ test('each module of the fused demo says what built it: C++20, clang 19, our bin
     assert.match(sdk['wasi-keyvalue-cpp'] ?? '', /^\d+\.\d+\.\d+$/, m.name);
   }
   assert.deepEqual(doc.component.metadata.producers, [['processed-by', { 'wasm-fuse': '0.1.0' }]]);
+});
+
+test('on wasmtime: a relative KV_FILE_DIR works, and tools/run.mjs reports a trap as status 70', async () => {
+  const work = mkdtempSync(join(tmpdir(), 'wasmtime-run-'));
+  try {
+    const r = spawnSync(process.execPath, [join(root, 'tools', 'run.mjs'), fused],
+      { cwd: work, encoding: 'utf8', env: { ...process.env, KV_RUNNER: 'wasmtime', KV_FILE_DIR: 'reldata' } });
+    assert.equal(r.status, 0, r.stdout + r.stderr);
+    assert.ok(existsSync(join(work, 'reldata', 'b-.log')), 'the store is not in the relative directory');
+    // A provider whose every function is `unreachable`, fused with the demo.
+    const dummy = await componentNew(await componentEmbed({ dummy: true, witPath: join(root, 'wit'), world: 'provider' }), []);
+    writeFileSync(join(work, 'trapping.wasm'), dummy);
+    const f = runFuse('plug', '--plug', join(work, 'trapping.wasm'), component('kv_demo'), '-o', join(work, 'trap.wasm'));
+    assert.equal(f.status, 0, f.stderr);
+    const t = spawnSync(process.execPath, [join(root, 'tools', 'run.mjs'), join(work, 'trap.wasm')],
+      { cwd: work, encoding: 'utf8', env: { ...process.env, KV_RUNNER: 'wasmtime' } });
+    assert.equal(t.status, 70, t.stdout + t.stderr);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 });

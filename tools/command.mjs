@@ -90,12 +90,16 @@ try {
 export function wasmtimeArgs(componentPath, env, args = []) {
   const flags = ['run', '-S', 'inherit-network=y', '-S', 'allow-ip-name-lookup=y'];
   for (const [name, value] of Object.entries(env)) {
-    if (name.startsWith('KV_') && value !== undefined) flags.push('--env', `${name}=${value}`);
+    if (name.startsWith('KV_') && name !== 'KV_FILE_DIR' && value !== undefined) {
+      flags.push('--env', `${name}=${value}`);
+    }
   }
   if (env.KV_FILE_DIR) {
+    // Preopened at its absolute path, which the component is given: a relative path means
+    // nothing inside it.
     const dir = resolve(env.KV_FILE_DIR);
     mkdirSync(dir, { recursive: true });
-    flags.push('--dir', `${dir}::${dir}`);
+    flags.push('--dir', `${dir}::${dir}`, '--env', `KV_FILE_DIR=${dir}`);
   }
   return [...flags, resolve(componentPath), ...args];
 }
@@ -119,8 +123,10 @@ function prepareWasmtime(componentPath) {
       // wasmtime ends a run with `Error: failed to run main module` and the chain of causes both
       // on a trap (status 134) and on a host-side failure such as a string that is not UTF-8
       // (status 1, as for a wasi:cli/run error, which prints nothing): both end the instance.
-      if (r.status === TRAP_EXIT_WASMTIME || (r.status !== 0 && /^Error: failed to run main module/m.test(r.stderr ?? ''))) {
-        return { ...r, status: TRAP_EXIT, stderr: `TRAP: ${wasmtimeCause(r.stderr)}\n${r.stderr}` };
+      // (With stdio inherited there is no stderr to read: only the status tells a trap.)
+      const stderr = r.stderr ?? '';
+      if (r.status === TRAP_EXIT_WASMTIME || (r.status !== 0 && /^Error: failed to run main module/m.test(stderr))) {
+        return { ...r, status: TRAP_EXIT, stderr: `TRAP: ${wasmtimeCause(stderr)}\n${stderr}` };
       }
       return r;
     },

@@ -64,11 +64,10 @@ std::string Status::ToString() const {
   return text;
 }
 
-std::string Quoted(std::string_view name) {
-  constexpr size_t kShown = 64;
+std::string Quoted(std::string_view name, size_t max_bytes) {
   std::string q = "`";
-  q.append(name.substr(0, Utf8PrefixLength(name, kShown)));
-  if (name.size() > kShown) q.append("...");
+  q.append(name.substr(0, Utf8PrefixLength(name, max_bytes)));
+  if (name.size() > max_bytes) q.append("...");
   q.append("`");
   return q;
 }

@@ -68,9 +68,12 @@ inline Status Corruption(std::string m) { return {Code::kCorruption, std::move(m
 inline Status IOError(std::string m) { return {Code::kIOError, std::move(m)}; }
 inline Status Unsupported(std::string m) { return {Code::kUnsupported, std::move(m)}; }
 
-// `name` in backticks for a message, cut to at most its first 64 bytes (never inside a UTF-8
-// character) and "..." when longer.
-std::string Quoted(std::string_view name);
+// `name` in backticks for a message, cut to at most its first `max_bytes` bytes (never inside a
+// UTF-8 character) and "..." when longer. Names a consumer chose (keys, buckets) are cut at 64;
+// file paths are given whole (kWhole), so that an error names the file.
+inline constexpr size_t kQuotedBytes = 64;
+inline constexpr size_t kWhole = SIZE_MAX;
+std::string Quoted(std::string_view name, size_t max_bytes = kQuotedBytes);
 
 }  // namespace util
 

@@ -142,7 +142,7 @@ util::Result<DirLock::Guard> DirLock::Acquire() {
     // or no space is an error, named.
     if (s.code() != util::Code::kAlreadyExists) {
       if (announced) (void)fs_->Remove(waiting_path_);
-      return std::move(s).WithContext("taking the lock of the file store " + util::Quoted(dir_));
+      return std::move(s).WithContext("taking the lock of the file store " + util::Quoted(dir_, util::kWhole));
     }
     // Tell the holder that someone waits (a native holder keeping the lock then releases it).
     Announce();
@@ -151,8 +151,8 @@ util::Result<DirLock::Guard> DirLock::Acquire() {
     int64_t steady = fs_->SteadyMillis();
     if (steady - start > stale_ms_ + kConfirmMs + 2000) {
       (void)fs_->Remove(waiting_path_);
-      return util::IOError("the file store " + util::Quoted(dir_) +
-                           " stays locked by another process (" + util::Quoted(path_) + ")");
+      return util::IOError("the file store " + util::Quoted(dir_, util::kWhole) +
+                           " stays locked by another process (" + util::Quoted(path_, util::kWhole) + ")");
     }
     if (!held.ok() && held.status().code() == util::Code::kNotFound) {
       // Just released: try again at once, but not twice in a row without a pause (a `LOCK` that
@@ -172,7 +172,14 @@ util::Result<DirLock::Guard> DirLock::Acquire() {
     int64_t age = taken ? fs_->NowMillis() - *taken : unchanged;
     if (unchanged >= std::min(kConfirmMs, stale_ms_) && std::max(age, unchanged) > stale_ms_) {
       // Left by a process that died holding it.
-      if (Text(fs_->ReadAll(path_)) == holder) (void)fs_->Remove(path_);
+      if (Text(fs_->ReadAll(path_)) == holder) {
+        util::Status removed = fs_->Remove(path_);
+        if (!removed.ok() && removed.code() != util::Code::kNotFound) {
+          if (announced) (void)fs_->Remove(waiting_path_);
+          return std::move(removed).WithContext("breaking the stale lock of the file store " +
+                                                util::Quoted(dir_, util::kWhole));
+        }
+      }
       continue;
     }
     fs_->SleepMillis(kPollMs);

@@ -160,6 +160,26 @@ TEST_F(DirLockTest, ALeftOverAnnouncementDoesNotSlowAKeeper) {
   EXPECT_FALSE(std::filesystem::exists(dir_ + "/LOCK.waiting"));
 }
 
+TEST_F(DirLockTest, AStaleLockThatCannotBeRemovedIsAnErrorNotASpin) {
+  // `LOCK` a directory: it exists, cannot be read as a token, and cannot be unlinked.
+  ASSERT_TRUE(std::filesystem::create_directory(dir_ + "/LOCK"));
+  FileStoreOptions o;
+  o.dir = dir_;
+  o.lock_stale_seconds = 1;
+  o.lock_linger_ms = 0;
+  auto store = FileStore::Open(PosixFileSystem(), o);
+  ASSERT_TRUE(store.ok());
+  auto start = std::chrono::steady_clock::now();
+  auto bucket = (*store)->OpenBucket("");
+  auto ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start);
+  ASSERT_FALSE(bucket.ok());
+  EXPECT_NE(bucket.status().ToString().find("breaking the stale lock"), std::string::npos)
+      << bucket.status().ToString();
+  EXPECT_NE(bucket.status().ToString().find("LOCK"), std::string::npos);
+  EXPECT_LT(ms.count(), 3000) << "it waited for the lock's timeout";
+  std::filesystem::remove(dir_ + "/LOCK");
+}
+
 // Two processes that release the lock after every change (as components do), both changing the
 // store without pause: each lets the other in, neither waits until it gives up.
 TEST_F(DirLockTest, ProcessesThatReleaseAfterEachChangeTakeTurns) {

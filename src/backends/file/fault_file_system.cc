@@ -94,14 +94,14 @@ std::vector<uint8_t>* FaultFileSystem::Bytes(const std::string& path) {
 }
 
 util::Status FaultFileSystem::Denied(const std::string& path) {
-  return util::IOError("creating " + util::Quoted(path) + ": Permission denied");
+  return util::IOError("creating " + util::Quoted(path, util::kWhole) + ": Permission denied");
 }
 
 util::Result<std::unique_ptr<File>> FaultFileSystem::Open(const std::string& path, bool create) {
   RETURN_IF_ERROR(Alive());
   auto it = entries_.find(path);
   if (it == entries_.end()) {
-    if (!create) return util::NotFound("no file " + util::Quoted(path));
+    if (!create) return util::NotFound("no file " + util::Quoted(path, util::kWhole));
     if (deny_creates_) return Denied(path);
     RETURN_IF_ERROR(Step());
     it = entries_.emplace(path, std::make_shared<Node>(Node{{}, {}, next_id_++})).first;
@@ -123,14 +123,14 @@ util::Status FaultFileSystem::CreateExclusive(const std::string& path,
 util::Result<std::vector<uint8_t>> FaultFileSystem::ReadAll(const std::string& path) {
   RETURN_IF_ERROR(Alive());
   auto it = entries_.find(path);
-  if (it == entries_.end()) return util::NotFound("no file " + util::Quoted(path));
+  if (it == entries_.end()) return util::NotFound("no file " + util::Quoted(path, util::kWhole));
   return it->second->data;
 }
 
 util::Status FaultFileSystem::Rename(const std::string& from, const std::string& to) {
   RETURN_IF_ERROR(Step());
   auto it = entries_.find(from);
-  if (it == entries_.end()) return util::NotFound("no file " + util::Quoted(from));
+  if (it == entries_.end()) return util::NotFound("no file " + util::Quoted(from, util::kWhole));
   entries_[to] = it->second;
   entries_.erase(from);
   return util::Status::Ok();
@@ -151,7 +151,7 @@ bool FaultFileSystem::Exists(const std::string& path) {
 util::Result<uint64_t> FaultFileSystem::FileId(const std::string& path) {
   RETURN_IF_ERROR(Alive());
   auto it = entries_.find(path);
-  if (it == entries_.end()) return util::NotFound("no file " + util::Quoted(path));
+  if (it == entries_.end()) return util::NotFound("no file " + util::Quoted(path, util::kWhole));
   return it->second->id;
 }
 

@@ -41,9 +41,7 @@ class FileBucket final : public BucketBackend {
 
  private:
   void Apply(const ScannedChange& c);
-  // The sequence number of a key just added to the index: carried over from before a reload
-  // while the numbers stay increasing, else a new one.
-  uint64_t SeqFor(std::string_view key);
+
   // Drops deleted entries once they outnumber live ones: memory stays bounded by the live keys.
   void MaybeCompactIndex();
   void Reset();
@@ -51,15 +49,18 @@ class FileBucket final : public BucketBackend {
   util::Status CatchUp(const DirLock::Guard* held);
   util::Status Reload(const DirLock::Guard* held);
   util::Status RepairTail(uint64_t valid_end, uint64_t file_size);
-  // Reads the whole log (of `size` bytes) into the index, a window at a time.
-  util::Result<ScanResult> ScanFile(uint64_t size);
+  // Reads the whole log (of `size` bytes) into the index, a window at a time. Without the lock
+  // (`held` null) a damaged last record is left for a holder of the lock to judge.
+  util::Result<ScanResult> ScanFile(uint64_t size, const DirLock::Guard* held);
+  // After a reload: each live key gets the sequence number it had before, in order, where it can.
+  void CarryOverSeqs(const KeyIndex& before, const std::vector<uint64_t>& before_seqs);
   // Writes `record` (built by the caller) at the end of the log under the lock and indexes it.
   util::Status Write(const std::vector<uint8_t>& record);
   // The same when the caller holds the lock and has refreshed.
   util::Status WriteLocked(const DirLock::Guard& held, const std::vector<uint8_t>& record);
   util::Status MaybeCompact();
   util::Result<Bytes> ReadValue(const KeyIndex::Entry& entry);
-  util::Status Fail(util::Status s) { return std::move(s).WithContext(util::Quoted(path_)); }
+  util::Status Fail(util::Status s) { return std::move(s).WithContext(util::Quoted(path_, util::kWhole)); }
 
   FileStore* store_;
   std::string name_;
@@ -77,9 +78,6 @@ class FileBucket final : public BucketBackend {
   // neither does that.
   std::vector<uint64_t> seqs_;
   uint64_t next_seq_ = 1;
-  // During a reload, the index and numbers from before it.
-  const KeyIndex* carried_index_ = nullptr;
-  const std::vector<uint64_t>* carried_seqs_ = nullptr;
   LogState state_;  // what the index knows of the file (log_state.h)
   // An obligation besides the state: a compaction's rename is not known to be durable yet, so the
   // next change must sync the directory before it is promised.
@@ -143,18 +141,22 @@ void FileBucket::Apply(const ScannedChange& c) {
   const size_t entries = index_.entries().size();
   live_bytes_ -= index_.Put(c.key, c.value_offset, c.value_len, c.bytes);
   live_bytes_ += c.bytes;
-  if (index_.entries().size() != entries) seqs_.push_back(SeqFor(c.key));
+  if (index_.entries().size() != entries) seqs_.push_back(next_seq_++);
 }
 
-uint64_t FileBucket::SeqFor(std::string_view key) {
-  if (carried_index_ != nullptr) {
-    size_t i = carried_index_->Find(key);
-    // A key deleted and added again since comes later in the log now: to a walk it is new.
-    if (i != KeyIndex::kNone && (seqs_.empty() || (*carried_seqs_)[i] > seqs_.back())) {
-      return (*carried_seqs_)[i];
-    }
+void FileBucket::CarryOverSeqs(const KeyIndex& before, const std::vector<uint64_t>& before_seqs) {
+  // Numbered after the whole read, live keys only, in their order now: a log replayed with its
+  // history holds earlier places of keys deleted and added again, which must not take the number.
+  if (index_.dead() > 0) index_.Compact([](size_t, size_t) {});
+  seqs_.resize(index_.entries().size());
+  uint64_t last = 0;
+  for (size_t i = 0; i < index_.entries().size(); ++i) {
+    size_t was = before.Find(index_.KeyOf(index_.entries()[i]));
+    // Where the order changed (a key deleted and added again elsewhere since), a new number:
+    // to a walk that key is new.
+    seqs_[i] = was != KeyIndex::kNone && before_seqs[was] > last ? before_seqs[was] : next_seq_++;
+    last = seqs_[i];
   }
-  return next_seq_++;
 }
 
 void FileBucket::MaybeCompactIndex() {
@@ -183,16 +185,19 @@ util::Status FileBucket::Reload(const DirLock::Guard* held) {
   state_.Unread();  // until the whole file is read: a failure here makes the next catch-up reload
   ASSIGN_OR_RETURN(uint64_t id, file_->Id());
   ASSIGN_OR_RETURN(uint64_t size, file_->Size());
-  // The index from before, to carry the keys' sequence numbers over.
-  KeyIndex carried_index = std::move(index_);
-  std::vector<uint64_t> carried_seqs = std::move(seqs_);
+  // The index from before, to carry the keys' sequence numbers over; kept as it is should this
+  // read fail, for the next one.
+  KeyIndex before = std::move(index_);
+  std::vector<uint64_t> before_seqs = std::move(seqs_);
   Reset();
-  carried_index_ = &carried_index;
-  carried_seqs_ = &carried_seqs;
-  auto scanned = ScanFile(size);
-  carried_index_ = nullptr;
-  carried_seqs_ = nullptr;
-  ASSIGN_OR_RETURN(ScanResult scan, std::move(scanned));
+  auto scanned = ScanFile(size, held);
+  if (!scanned.ok()) {
+    index_ = std::move(before);
+    seqs_ = std::move(before_seqs);
+    return scanned.status();
+  }
+  ScanResult scan = std::move(scanned).value();
+  CarryOverSeqs(before, before_seqs);
   index_.Shrink();
   seqs_.shrink_to_fit();
   header_bytes_ = EncodeHeader(name_).size();
@@ -208,7 +213,7 @@ util::Status FileBucket::Reload(const DirLock::Guard* held) {
   return util::Status::Ok();
 }
 
-util::Result<ScanResult> FileBucket::ScanFile(uint64_t size) {
+util::Result<ScanResult> FileBucket::ScanFile(uint64_t size, const DirLock::Guard* held) {
   // The log is read a window at a time, so that opening it needs memory for the index, not for
   // the values (which stay on disk). A window grows only to hold a record larger than it.
   constexpr uint64_t kWindow = 1 << 20;
@@ -224,7 +229,7 @@ util::Result<ScanResult> FileBucket::ScanFile(uint64_t size) {
   uint64_t window_at = 0;
   for (;;) {
     const std::span<const uint8_t> rest = std::span<const uint8_t>(window).subspan(pos - window_at);
-    ASSIGN_OR_RETURN(ScanResult part, ScanRecords(rest, pos, path_, apply, /*to_end=*/false));
+    ASSIGN_OR_RETURN(ScanResult part, ScanRecords(rest, pos, path_, apply, End::kWindow));
     pos = part.valid_end;
     if (pos == size) return part;
     // The record at `pos` is not whole in the window. If the file holds it whole, read a window
@@ -236,14 +241,14 @@ util::Result<ScanResult> FileBucket::ScanFile(uint64_t size) {
       RETURN_IF_ERROR(Fail(file_->ReadAt(pos, head)));
       uint64_t length = uint64_t{head[4]} | uint64_t{head[5]} << 8 | uint64_t{head[6]} << 16 |
                         uint64_t{head[7]} << 24;
-      want = std::max(want, kRecordHeaderSize + length);
+      if (length <= kMaxRecordPayload) want = std::max(want, kRecordHeaderSize + length);
     }
     const bool in_window = pos < window_at + window.size();
     if (pos + want > size || (in_window && want <= window_at + window.size() - pos)) {
       // Not a record that merely crossed the window's end: judge the rest of the file whole.
       window.resize(size - pos);
       RETURN_IF_ERROR(Fail(file_->ReadAt(pos, window)));
-      return ScanRecords(window, pos, path_, apply);
+      return ScanRecords(window, pos, path_, apply, held != nullptr ? End::kJudged : End::kUnjudged);
     }
     window.resize(std::min(want, size - pos));
     RETURN_IF_ERROR(Fail(file_->ReadAt(pos, window)));
@@ -258,10 +263,15 @@ util::Status FileBucket::RepairTail(uint64_t valid_end, uint64_t file_size) {
     // nothing is thrown away on a judgement call.
     std::vector<uint8_t> torn(file_size - valid_end);
     RETURN_IF_ERROR(Fail(file_->ReadAt(valid_end, torn)));
+    // `<log>.torn-<offset>`, or `...-2`, `-3` when an earlier tear at the same offset was kept.
     std::string side = path_ + ".torn-" + std::to_string(valid_end);
     util::Status saved = fs->CreateExclusive(side, torn);
-    if (!saved.ok() && saved.code() != util::Code::kAlreadyExists) return Fail(std::move(saved));
-    if (saved.ok()) {  // durable before the log loses those bytes
+    for (int n = 2; !saved.ok() && saved.code() == util::Code::kAlreadyExists && n < 1000; ++n) {
+      side = path_ + ".torn-" + std::to_string(valid_end) + "-" + std::to_string(n);
+      saved = fs->CreateExclusive(side, torn);
+    }
+    if (!saved.ok()) return Fail(std::move(saved));
+    {  // durable before the log loses those bytes
       auto kept = fs->Open(side, false);
       if (!kept.ok()) return Fail(std::move(kept).take_status());
       RETURN_IF_ERROR(Fail((*kept)->Sync()));
@@ -298,17 +308,20 @@ util::Status FileBucket::CatchUp(const DirLock::Guard* held) {
   if (!id.ok()) return Fail(std::move(id).take_status());
   ASSIGN_OR_RETURN(uint64_t size, file_->Size());
   // Compacted or repaired elsewhere, or never read whole: read it from the start.
-  if (state_.kind() == LogState::Kind::kUnread || *id != file_id_ || size < end_) {
+  if (state_.kind() == LogState::Kind::kUnread || *id != file_id_ || size < end_ ||
+      end_ < header_bytes_) {
     return Reload(held);
   }
+  const bool was_torn = state_.kind() == LogState::Kind::kTorn;
   state_.Unread();  // until this catch-up has read all that was appended
   size_ = size;
   if (size == end_) {
     state_.ReadWhole();
     return util::Status::Ok();
   }
-  if (size - end_ >= kRecordHeaderSize) {
-    // Zeros where the next record would start: preallocated space, nothing new.
+  if (size - end_ >= kRecordHeaderSize && !was_torn) {
+    // Zeros where the next record would start: preallocated space, nothing new. (Not after a
+    // torn write: its bytes may start with zeros and must be repaired.)
     uint8_t next[kRecordHeaderSize];
     RETURN_IF_ERROR(Fail(file_->ReadAt(end_, next)));
     if (std::all_of(std::begin(next), std::end(next), [](uint8_t b) { return b == 0; })) {
@@ -330,7 +343,8 @@ util::Status FileBucket::CatchUp(const DirLock::Guard* held) {
     want = std::min(rest, want * 4);
   }
   ASSIGN_OR_RETURN(ScanResult scan,
-                   ScanRecords(tail, end_, path_, [this](const ScannedChange& c) { Apply(c); }));
+                   ScanRecords(tail, end_, path_, [this](const ScannedChange& c) { Apply(c); },
+                               held != nullptr ? End::kJudged : End::kUnjudged));
   end_ = scan.valid_end;
   if (scan.torn_bytes > 0) {
     state_.ReadToTornWrite();

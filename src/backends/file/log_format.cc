@@ -37,7 +37,7 @@ void Finish(std::vector<uint8_t>& out, size_t start) {
 }
 
 util::Status Damage(const std::string& path, uint64_t offset, std::string_view why) {
-  return util::Corruption("the store file " + util::Quoted(path) +
+  return util::Corruption("the store file " + util::Quoted(path, util::kWhole) +
                           " is damaged: " + std::string(why) + "; it was left untouched")
       .AtOffset(offset);
 }
@@ -65,21 +65,30 @@ bool ValidWithLength(std::span<const uint8_t> f, uint64_t pos, uint64_t length) 
 }
 
 // Whether damage in the last record at `pos` (no valid record follows it; `data_end` is after the
-// last byte that is not zero) can be an interrupted write rather than damage to a record that
-// was written whole. A write is torn as a prefix, over what the file held before: nothing, or
-// zeros written ahead. So it is torn when the file ends inside the record, or when the record's
-// last byte is zero (a prefix over zeros); but not when the record is whole with another length
-// than it states (its length field was damaged). Otherwise a whole record that fails its checksum
-// is damage: an acknowledged change must not be thrown away as torn. (What stays ambiguous: a
-// damaged last record whose last byte is zero is taken for a torn write; its bytes are kept.)
-bool TornAt(std::span<const uint8_t> f, uint64_t pos, uint64_t data_end) {
+// last byte that is not zero; `base` is the file offset of f[0]) can be an interrupted write
+// rather than damage to a record that was written whole. An interrupted write reaches the disk in
+// pieces of a sector or more, not always in order, over what the file held there before: nothing,
+// or zeros written ahead. So it is torn when the file ends inside the record, when its last byte
+// is zero, or when a sector inside it (512 bytes, aligned in the file) is all zeros; but not when
+// the record is whole with another length than it states (its length field was damaged).
+// Otherwise a whole record that fails its checksum is damage: an acknowledged change must not be
+// thrown away as torn. (What stays ambiguous: a damaged last record that ends in a zero byte or
+// holds a zero sector is taken for a torn write; its bytes are kept aside.)
+bool TornAt(std::span<const uint8_t> f, uint64_t base, uint64_t pos, uint64_t data_end) {
   if (f.size() - pos < kRecordHeaderSize) return true;
   const uint64_t first = std::max(data_end, pos + kRecordHeaderSize);
   for (uint64_t e = first; e <= std::min<uint64_t>(f.size(), first + 16); ++e) {
     if (ValidWithLength(f, pos, e - pos - kRecordHeaderSize)) return false;
   }
   const uint64_t end = pos + kRecordHeaderSize + uint64_t{GetU32(&f[pos + 4])};
-  return end > f.size() || f[end - 1] == 0;
+  if (end > f.size() || f[end - 1] == 0) return true;
+  constexpr uint64_t kSector = 512;
+  for (uint64_t s = (base + pos + kSector - 1) / kSector * kSector - base; s + kSector <= end;
+       s += kSector) {
+    auto sector = f.subspan(s, kSector);
+    if (std::all_of(sector.begin(), sector.end(), [](uint8_t b) { return b == 0; })) return true;
+  }
+  return false;
 }
 
 // Whether valid records, one after another, lead from `pos` to `data_end` or past it into the
@@ -150,7 +159,7 @@ util::Result<uint64_t> ScanHeader(std::span<const uint8_t> f, uint64_t file_size
   if (f.size() < header_end) return util::InvalidArgument("ScanHeader: the header was not read");
   uint32_t version = GetU32(&f[8]);
   if (version != kFormatVersion) {
-    return util::Unsupported("the store file " + util::Quoted(path) + " has format version " +
+    return util::Unsupported("the store file " + util::Quoted(path, util::kWhole) + " has format version " +
                              std::to_string(version) + "; this build reads version " +
                              std::to_string(kFormatVersion))
         .AtOffset(8);
@@ -166,7 +175,7 @@ util::Result<uint64_t> ScanHeader(std::span<const uint8_t> f, uint64_t file_size
   }
   std::string_view named(reinterpret_cast<const char*>(&f[kFixed]), name_len);
   if (named != bucket) {
-    return util::Corruption("the store file " + util::Quoted(path) + " belongs to bucket " +
+    return util::Corruption("the store file " + util::Quoted(path, util::kWhole) + " belongs to bucket " +
                             util::Quoted(named) + ", not " + util::Quoted(bucket))
         .AtOffset(kFixed);
   }
@@ -188,7 +197,7 @@ util::Result<ScanResult> ScanLog(std::span<const uint8_t> f, const std::string& 
 util::Result<ScanResult> ScanRecords(std::span<const uint8_t> tail, uint64_t base,
                                      const std::string& path,
                                      const std::function<void(const ScannedChange&)>& visit,
-                                     bool to_end) {
+                                     End end_kind) {
   // Offsets below are into `f`, which starts at file offset `base`.
   std::span<const uint8_t> f = tail;
   ScanResult result{};
@@ -199,7 +208,7 @@ util::Result<ScanResult> ScanRecords(std::span<const uint8_t> tail, uint64_t bas
   while (pos < f.size()) {
     uint64_t end;
     if (!ValidRecordAt(f, pos, &end)) {
-      if (!to_end) {  // the caller reads on from here
+      if (end_kind == End::kWindow) {  // the caller reads on from here
         result.valid_end = base + pos;
         return result;
       }
@@ -230,7 +239,7 @@ util::Result<ScanResult> ScanRecords(std::span<const uint8_t> tail, uint64_t bas
           return Damage(path, pos, "a record fails its checksum and valid records follow it");
         }
       }
-      if (!TornAt(f, pos, data_end)) {
+      if (end_kind == End::kJudged && !TornAt(f, base, pos, data_end)) {
         return Damage(path, pos, "the last record was written whole and fails its checksum");
       }
       result.valid_end = base + pos;

@@ -83,14 +83,26 @@ util::Result<ScanResult> ScanLog(std::span<const uint8_t> file, const std::strin
                                  std::string_view bucket,
                                  const std::function<void(const ScannedChange&)>& visit);
 
+// How ScanRecords takes the end of the bytes it is given.
+enum class End {
+  // They are a window of a longer file: the scan stops at the first record that is not whole and
+  // valid inside them, with valid_end there, and judges nothing.
+  kWindow,
+  // They run to the end of the file, read by a holder of the directory lock, so no write is in
+  // progress: a damaged last record is judged, a torn write or damage.
+  kJudged,
+  // They run to the end of the file, read without the lock: a damaged last record may be another
+  // process's write in progress, seen half done; it is reported as torn (for a holder of the
+  // lock to judge), never as damage.
+  kUnjudged,
+};
+
 // The same for the records of `tail`, bytes of the log that start at file offset `base` on a record
 // boundary (what another process appended since we last looked). Offsets are file offsets.
-// With `to_end` false, `tail` is a window of a longer file: the scan stops at the first record
-// that is not whole and valid inside the window, with valid_end there, and judges nothing.
 util::Result<ScanResult> ScanRecords(std::span<const uint8_t> tail, uint64_t base,
                                      const std::string& path,
                                      const std::function<void(const ScannedChange&)>& visit,
-                                     bool to_end = true);
+                                     End end = End::kJudged);
 
 }  // namespace kv::file
 

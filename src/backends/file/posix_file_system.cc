@@ -17,7 +17,7 @@ namespace {
 
 util::Status Errno(const std::string& what, const std::string& path) {
   int e = errno;
-  std::string m = what + " " + util::Quoted(path) + ": " + std::strerror(e);
+  std::string m = what + " " + util::Quoted(path, util::kWhole) + ": " + std::strerror(e);
   // A permission problem is the store's configuration, not the caller's access to it: an I/O
   // error whose message names the file and the reason (wasi:keyvalue's access-denied has none).
   if (e == ENOENT) return util::NotFound(std::move(m));
@@ -59,7 +59,7 @@ class PosixFile final : public File {
         return Errno("reading", path_);
       }
       if (n == 0)
-        return util::IOError("reading " + util::Quoted(path_) + ": unexpected end of file");
+        return util::IOError("reading " + util::Quoted(path_, util::kWhole) + ": unexpected end of file");
       done += static_cast<size_t>(n);
     }
     return util::Status::Ok();
