@@ -148,12 +148,15 @@ SOAK_TRIALS ?= 200
 soak: native wasm
 	@$(NODE) tools/soak.mjs --trials $(SOAK_TRIALS) --build $(BUILD)
 
-# The component reader and the RESP parser under libFuzzer with ASan and UBSan, the reader seeded
-# with real components: FUZZ_SECONDS (default 20, the smoke run of make test) each.
+# The component reader, the RESP parser and the file store (against a model, with crashes) under
+# libFuzzer with ASan and UBSan, the reader seeded with real components, the file store with two
+# small programs (fuzz/file_store_fuzzer.cc describes how its input decodes): FUZZ_SECONDS
+# (default 20, the smoke run of make test) each.
 fuzz: deps wasm
 	@[ -f $(FUZZ)/CMakeCache.txt ] || CXX=clang++-19 cmake -S . -B $(FUZZ) -DKV_FUZZ=ON \
 	  -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-	@cmake --build $(FUZZ) -j $(JOBS) --target component_reader_fuzzer resp_parser_fuzzer
+	@cmake --build $(FUZZ) -j $(JOBS) --target component_reader_fuzzer resp_parser_fuzzer \
+	  file_store_fuzzer
 	@mkdir -p $(FUZZ)/corpus
 	@cp -n ../shared/corpus/components/*.wasm $(COMPONENTS)/*.wasm $(FUZZ)/corpus/ 2>/dev/null || true
 	@echo "== fuzzing the component reader for $(FUZZ_SECONDS) s"
@@ -168,6 +171,16 @@ fuzz: deps wasm
 	@$(FUZZ)/resp_parser_fuzzer -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
 	  $(FUZZ)/resp-corpus 2>$(FUZZ)/last-resp-run.log || { tail -40 $(FUZZ)/last-resp-run.log; exit 1; }
 	@grep -E "^stat::number_of_executed_units" $(FUZZ)/last-resp-run.log
+	@echo "== fuzzing the file store against a model for $(FUZZ_SECONDS) s"
+	@mkdir -p $(FUZZ)/file-store-corpus
+	@printf '\x00\x00\x00\x01\x0cxyz\x06\x01\x00\x04\x05\x04\x04\x05\x01\x08\x00\x09\x00\x01\x01\x06\x05\x01' \
+	  > $(FUZZ)/file-store-corpus/basic
+	@printf '\x02\x03\x0a\x00\x01\x0cxyz\x10\x05\x01\x0b\x10\x04\x03\x00\x09\x0d\x20\x07\x05\x0e\x0cqrs\x00\x08\x02\x00\x05\x00\x07\x01\x00\x0e\x0e\x00\x04\x0e\x01\x06\x09\x02' \
+	  > $(FUZZ)/file-store-corpus/crash
+	@$(FUZZ)/file_store_fuzzer -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+	  $(FUZZ)/file-store-corpus 2>$(FUZZ)/last-file-store-run.log \
+	  || { tail -60 $(FUZZ)/last-file-store-run.log; exit 1; }
+	@grep -E "^stat::number_of_executed_units" $(FUZZ)/last-file-store-run.log
 
 clean:
 	rm -rf $(BUILD)
