@@ -6,16 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { prepareCommand, RUNNERS } from '../tools/command.mjs';
-import { component, runFuse } from './lib/project.mjs';
+import { component, finished, runFuse } from './lib/project.mjs';
 
-function finish(child) {
-  return new Promise((resolve) => {
-    let out = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { out += d; });
-    child.on('exit', (code) => resolve({ code, out }));
-  });
-}
 
 for (const runner of RUNNERS) test(`on ${runner}: two processes incrementing one counter in one directory count exactly`, { timeout: 300_000 }, async () => {
   const work = mkdtempSync(join(tmpdir(), 'file-processes-'));
@@ -27,8 +19,8 @@ for (const runner of RUNNERS) test(`on ${runner}: two processes incrementing one
     const env = { KV_FILE_DIR: join(work, 'store') };
     const times = 300;
     const args = (n) => ['--phase', 'incrementer', '--times', String(n), '--prefix', 'race/'];
-    const [a, b] = await Promise.all([finish(command.spawn(args(times), { env })),
-      finish(command.spawn(args(times), { env }))]);
+    const [a, b] = await Promise.all([finished(command.spawn(args(times), { env })),
+      finished(command.spawn(args(times), { env }))]);
     assert.equal(a.code, 0, a.out);
     assert.equal(b.code, 0, b.out);
     // A third process reads the log from the start: it must be whole and hold every increment.

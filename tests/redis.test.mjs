@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { prepareCommand, RUNNERS } from '../tools/command.mjs';
-import { component, runFuse } from './lib/project.mjs';
+import { component, finished, runFuse } from './lib/project.mjs';
 
 const port = process.env.KV_REDIS_PORT;
 const skip = port ? false : 'needs KV_REDIS_PORT (run through tools/with-redis.sh, as make test does)';
@@ -28,14 +28,6 @@ async function fusedCommand(consumer, runner) {
 // busy in the component. So the tests below watch a running writer through Redis itself and read
 // its output only once it has ended (`--seconds`), judging each failed call by the duration the
 // writer measured for it.
-function finished(child) {
-  return new Promise((resolve) => {
-    let out = '';
-    child.stdout.on('data', (d) => { out += d; });
-    child.stderr.on('data', (d) => { out += d; });
-    child.on('exit', (code) => resolve({ code, out }));
-  });
-}
 
 // Waits until `check()` holds, polling every 20 ms; throws after `ms`.
 async function until(check, ms, what) {
@@ -72,12 +64,8 @@ for (const runner of RUNNERS) {
     const { command, dispose } = await fusedCommand('kv_conformance', runner);
     try {
       const times = 500;
-      const run = () => new Promise((resolve) => {
-        const child = command.spawn(['--phase', 'incrementer', '--times', String(times), '--prefix', 'race/']);
-        let out = '';
-        child.stdout.on('data', (d) => { out += d; });
-        child.on('exit', (code) => resolve({ code, out }));
-      });
+      const run = () => finished(command.spawn(['--phase', 'incrementer', '--times', String(times),
+        '--prefix', 'race/']));
       cli('DEL', 'wasi-kv:race/count');
       const [a, b] = await Promise.all([run(), run()]);
       assert.equal(a.code, 0, a.out);

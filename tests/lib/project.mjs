@@ -36,13 +36,26 @@ export function runComponent(path, { env = {}, args = [] } = {}) {
   });
 }
 
+// The pinned wasm-tools CLI (tools/install-deps.sh).
+export const wasmTools = join(root, '.tools', 'bin', 'wasm-tools');
+
+// Resolves with { code, out } once a spawned child exits, `out` its stdout and stderr together.
+export function finished(child) {
+  return new Promise((resolve) => {
+    let out = '';
+    child.stdout.on('data', (d) => { out += d; });
+    child.stderr.on('data', (d) => { out += d; });
+    child.on('exit', (code) => resolve({ code, out }));
+  });
+}
+
 // Runs wasm-fuse; returns { status, stdout, stderr }. Whatever it writes (`-o OUT`) must pass
 // `wasm-tools validate`: an invalid output throws.
 export function runFuse(...args) {
   const r = spawnSync(fuse, args, { encoding: 'utf8', maxBuffer: 256 << 20, timeout: 120_000 });
   const out = args.indexOf('-o');
   if (r.status === 0 && out >= 0) {
-    const v = spawnSync(join(root, '.tools', 'bin', 'wasm-tools'), ['validate', args[out + 1]],
+    const v = spawnSync(wasmTools, ['validate', args[out + 1]],
       { encoding: 'utf8' });
     if (v.status !== 0) throw new Error(`wasm-fuse wrote an invalid ${args[out + 1]}: ${v.stderr || v.error}`);
   }

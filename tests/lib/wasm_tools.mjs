@@ -3,10 +3,9 @@
 // exports (`component wit`), to compare with what our own reader (`wasm-fuse inspect`) says.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { fuse, root } from './project.mjs';
+import { fuse, wasmTools } from './project.mjs';
 
-export const wasmTools = join(root, '.tools', 'bin', 'wasm-tools');
+export { wasmTools };
 
 function tool(...args) {
   if (!existsSync(wasmTools)) throw new Error(`${wasmTools} is missing: run \`make deps\``);

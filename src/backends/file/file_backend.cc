@@ -239,9 +239,8 @@ util::Result<ScanResult> FileBucket::ScanFile(uint64_t size, const DirLock::Guar
     if (size - pos >= kRecordHeaderSize) {
       uint8_t head[kRecordHeaderSize];
       RETURN_IF_ERROR(Fail(file_->ReadAt(pos, head)));
-      uint64_t length = uint64_t{head[4]} | uint64_t{head[5]} << 8 | uint64_t{head[6]} << 16 |
-                        uint64_t{head[7]} << 24;
-      if (length <= kMaxRecordPayload) want = std::max(want, kRecordHeaderSize + length);
+      const uint32_t length = StatedLength(head);
+      if (length <= kMaxRecordPayload) want = std::max<uint64_t>(want, kRecordHeaderSize + length);
     }
     const bool in_window = pos < window_at + window.size();
     if (pos + want > size || (in_window && want <= window_at + window.size() - pos)) {

@@ -142,6 +142,8 @@ void AppendBatch(std::vector<uint8_t>& out, std::span<const Change> changes) {
   Finish(out, start);
 }
 
+uint32_t StatedLength(std::span<const uint8_t> record_header) { return GetU32(&record_header[4]); }
+
 uint64_t HeaderSize(std::string_view bucket) { return sizeof kMagic + 8 + bucket.size() + 4; }
 
 util::Result<uint64_t> ScanHeader(std::span<const uint8_t> f, uint64_t file_size,

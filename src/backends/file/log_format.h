@@ -57,7 +57,6 @@ struct ScannedChange {
 };
 
 struct ScanResult {
-  std::string bucket;   // from the header
   uint64_t valid_end;   // where the last complete record ends
   uint64_t torn_bytes;  // bytes after valid_end: an incomplete last write, to discard
   uint64_t zero_tail;   // or zeros after valid_end: space written ahead for records to come
@@ -82,6 +81,9 @@ util::Result<uint64_t> ScanHeader(std::span<const uint8_t> f, uint64_t file_size
 util::Result<ScanResult> ScanLog(std::span<const uint8_t> file, const std::string& path,
                                  std::string_view bucket,
                                  const std::function<void(const ScannedChange&)>& visit);
+
+// The payload length a record states in its header (its first kRecordHeaderSize bytes).
+uint32_t StatedLength(std::span<const uint8_t> record_header);
 
 // How ScanRecords takes the end of the bytes it is given.
 enum class End {
