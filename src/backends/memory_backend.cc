@@ -24,9 +24,10 @@ void MemoryBucket::Put(std::string_view key, ByteView value) {
   size_t i = index_.Find(key);
   if (i != KeyIndex::kNone) {
     values_[i].assign(value.begin(), value.end());
+    index_.entry(i).stamp = ++clock_;
     return;
   }
-  index_.Put(key, 0, 0, 0);
+  index_.Put(key, 0, 0, 0, ++clock_);
   values_.emplace_back(value.begin(), value.end());
   seqs_.push_back(next_seq_++);
 }
@@ -35,6 +36,7 @@ void MemoryBucket::Erase(std::string_view key) {
   size_t i = index_.Find(key);
   if (i == KeyIndex::kNone) return;
   index_.Erase(key);
+  last_delete_ = ++clock_;
   Bytes().swap(values_[i]);
   // Drop deleted entries once they outnumber the live ones; order and numbers are kept.
   if (index_.dead() > 4096 && index_.dead() > index_.live()) {
@@ -73,17 +75,35 @@ util::Result<KeyPage> MemoryBucket::ListKeys(std::optional<uint64_t> cursor, con
   return page;
 }
 
-util::Result<uint64_t> MemoryBucket::Increment(std::string_view key, uint64_t delta) {
-  uint64_t current = 0;
+util::Result<CounterValue> MemoryBucket::Increment(std::string_view key, CounterValue delta,
+                                                   CounterRange range) {
+  CounterValue current = 0;
   if (size_t i = index_.Find(key); i != KeyIndex::kNone) {
-    auto parsed = ParseCounter(key, values_[i]);
-    if (!parsed.ok()) return std::move(parsed).take_status();
-    current = *parsed;
+    ASSIGN_OR_RETURN(current, ParseCounter(key, values_[i]));
   }
-  auto sum = AddToCounter(key, current, delta);
-  if (!sum.ok()) return std::move(sum).take_status();
-  Put(key, AsBytes(FormatCounter(*sum)));
-  return *sum;
+  ASSIGN_OR_RETURN(CounterValue sum, AddToCounter(key, current, delta, range));
+  Put(key, AsBytes(FormatCounter(sum)));
+  return sum;
+}
+
+std::string MemoryBucket::VersionOf(std::string_view key) const {
+  size_t i = index_.Find(key);
+  if (i == KeyIndex::kNone) return "a" + std::to_string(last_delete_);
+  return "p" + std::to_string(index_.entries()[i].stamp);
+}
+
+util::Result<VersionedValue> MemoryBucket::ReadVersioned(std::string_view key) {
+  VersionedValue out;
+  if (size_t i = index_.Find(key); i != KeyIndex::kNone) out.value = values_[i];
+  out.version = VersionOf(key);
+  return out;
+}
+
+util::Result<bool> MemoryBucket::WriteIfVersion(std::string_view key, ByteView value,
+                                                std::string_view version) {
+  if (VersionOf(key) != version) return false;
+  Put(key, value);
+  return true;
 }
 
 util::Result<std::vector<std::optional<Bytes>>> MemoryBucket::GetMany(

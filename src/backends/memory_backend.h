@@ -7,6 +7,11 @@
 // walk returns each of them exactly once, whatever is added or deleted meanwhile, also across the
 // compactions that drop deleted entries; a key deleted and re-added gets a new number and may show
 // up again, as product.md allows for keys that changed during the walk.
+//
+// Compare-and-swap versions: every change takes the next number of one clock; a present key's
+// version is the number of its latest change, an absent key's the number of the bucket's latest
+// delete. So a swap of a key that was absent also fails when another key was deleted meanwhile
+// (README, "Contract").
 #ifndef BACKENDS_MEMORY_BACKEND_H_
 #define BACKENDS_MEMORY_BACKEND_H_
 
@@ -28,7 +33,11 @@ class MemoryBucket final : public BucketBackend {
   util::Status Delete(std::string_view key) override;
   util::Result<bool> Exists(std::string_view key) override;
   util::Result<KeyPage> ListKeys(std::optional<uint64_t> cursor, const Limits& limits) override;
-  util::Result<uint64_t> Increment(std::string_view key, uint64_t delta) override;
+  util::Result<CounterValue> Increment(std::string_view key, CounterValue delta,
+                                       CounterRange range) override;
+  util::Result<VersionedValue> ReadVersioned(std::string_view key) override;
+  util::Result<bool> WriteIfVersion(std::string_view key, ByteView value,
+                                    std::string_view version) override;
   util::Result<std::vector<std::optional<Bytes>>> GetMany(
       std::span<const std::string_view> keys) override;
   // All or nothing: nothing can fail once the facade has checked the limits.
@@ -41,12 +50,15 @@ class MemoryBucket final : public BucketBackend {
  private:
   void Put(std::string_view key, ByteView value);
   void Erase(std::string_view key);
+  std::string VersionOf(std::string_view key) const;
 
   // Entry i of index_ has its value in values_[i] and its sequence number in seqs_[i] (ascending).
   KeyIndex index_;
   std::vector<Bytes> values_;
   std::vector<uint64_t> seqs_;
   uint64_t next_seq_ = 1;
+  uint64_t clock_ = 0;        // the number of the latest change
+  uint64_t last_delete_ = 0;  // the number of the latest delete
 };
 
 class MemoryStore final : public StoreBackend {

@@ -1,6 +1,7 @@
 #include "backends/redis_backend.h"
 
 #include <charconv>
+#include <initializer_list>
 
 #include "engine/counter.h"
 
@@ -9,11 +10,40 @@ namespace {
 
 using resp::Reply;
 
-// Checks and increments in one step on the server: only an unsigned decimal value may count.
-constexpr std::string_view kIncrementScript =
-    "local v = redis.call('HGET', KEYS[1], ARGV[1]) "
-    "if v and not string.match(v, '^%d+$') then return redis.error_reply('NOTDECIMAL') end "
-    "return redis.call('HINCRBY', KEYS[1], ARGV[1], ARGV[2])";
+// Every change goes through a script that also stamps the key (redis_backend.h): KEYS are the
+// values hash, the versions hash and the clock hash of one bucket.
+constexpr std::string_view kPrelude =
+    "local function stamp(k) "
+    "redis.call('HSET', KEYS[2], k, redis.call('HINCRBY', KEYS[3], 'now', 1)) end "
+    "local function forget(k) "
+    "if redis.call('HDEL', KEYS[1], k) == 1 then "
+    "redis.call('HSET', KEYS[3], 'deleted', redis.call('HINCRBY', KEYS[3], 'now', 1)) end "
+    "redis.call('HDEL', KEYS[2], k) end "
+    "local function version(k) "
+    "local v = redis.call('HGET', KEYS[1], k) "
+    "if v then return 'p' .. (redis.call('HGET', KEYS[2], k) or '0') .. ':' .. redis.sha1hex(v) end "
+    "return 'a' .. (redis.call('HGET', KEYS[3], 'deleted') or '0') end ";
+
+std::string Script(std::string_view body) { return std::string(kPrelude) + std::string(body); }
+
+// ARGV: key, value.
+const std::string kSetScript =
+    Script("redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) stamp(ARGV[1]) return 1");
+// ARGV: key.
+const std::string kDeleteScript = Script("forget(ARGV[1]) return 1");
+// ARGV: key, value, key, value, ...
+const std::string kSetManyScript = Script(
+    "for i = 1, #ARGV, 2 do redis.call('HSET', KEYS[1], ARGV[i], ARGV[i + 1]) stamp(ARGV[i]) end "
+    "return 1");
+// ARGV: keys.
+const std::string kDeleteManyScript = Script("for i = 1, #ARGV do forget(ARGV[i]) end return 1");
+// ARGV: key. Returns {value or nil, version}.
+const std::string kReadVersionedScript =
+    Script("return {redis.call('HGET', KEYS[1], ARGV[1]), version(ARGV[1])}");
+// ARGV: key, value, version. Returns 1 when written, 0 when the version differs.
+const std::string kWriteIfVersionScript = Script(
+    "if version(ARGV[1]) ~= ARGV[3] then return 0 end "
+    "redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) stamp(ARGV[1]) return 1");
 
 Bytes ToBytes(const std::string& s) { return Bytes(s.begin(), s.end()); }
 std::string_view View(ByteView v) { return {reinterpret_cast<const char*>(v.data()), v.size()}; }
@@ -21,7 +51,10 @@ std::string_view View(ByteView v) { return {reinterpret_cast<const char*>(v.data
 class RedisBucket final : public BucketBackend {
  public:
   RedisBucket(std::shared_ptr<redis::Client> client, std::string_view name)
-      : client_(std::move(client)), hash_(std::string(kRedisKeyPrefix) + std::string(name)) {}
+      : client_(std::move(client)),
+        hash_(std::string(kRedisKeyPrefix) + std::string(name)),
+        versions_(std::string(kRedisVersionPrefix) + std::string(name)),
+        clock_(std::string(kRedisClockPrefix) + std::string(name)) {}
 
   util::Result<std::optional<Bytes>> Get(std::string_view key) override {
     ASSIGN_OR_RETURN(Reply r, Call({"HGET", hash_, key}));
@@ -30,9 +63,11 @@ class RedisBucket final : public BucketBackend {
     return std::optional<Bytes>(ToBytes(r.text));
   }
   util::Status Set(std::string_view key, ByteView value) override {
-    return Call({"HSET", hash_, key, View(value)}).status();
+    return Eval(kSetScript, {key, View(value)}).status();
   }
-  util::Status Delete(std::string_view key) override { return Call({"HDEL", hash_, key}).status(); }
+  util::Status Delete(std::string_view key) override {
+    return Eval(kDeleteScript, {key}).status();
+  }
   util::Result<bool> Exists(std::string_view key) override {
     ASSIGN_OR_RETURN(Reply r, Call({"HEXISTS", hash_, key}));
     return r.integer == 1;
@@ -57,29 +92,44 @@ class RedisBucket final : public BucketBackend {
     return page;
   }
 
-  util::Result<uint64_t> Increment(std::string_view key, uint64_t delta) override {
-    if (delta > static_cast<uint64_t>(INT64_MAX)) {
-      return util::InvalidArgument("increment " + util::Quoted(key) + " by " +
-                                   FormatCounter(delta) +
-                                   ": Redis counters are signed 64-bit, so a delta above "
-                                   "9223372036854775807 cannot be applied");
-    }
-    std::string d = FormatCounter(delta);
-    ASSIGN_OR_RETURN(Reply r,
-                     Call({"EVAL", kIncrementScript, "1", hash_, key, d}, /*errors_ok=*/true));
-    if (r.is_error()) {
-      if (r.text.find("NOTDECIMAL") != std::string::npos) {
-        return util::InvalidArgument("increment " + util::Quoted(key) +
-                                     ": the stored value is not an unsigned decimal integer");
+  // Read, add in the engine's arithmetic (counter.h) and write if nothing changed meanwhile, again
+  // until it holds: the same counters, range and errors as every other backend, and atomic
+  // against every client of the provider.
+  util::Result<CounterValue> Increment(std::string_view key, CounterValue delta,
+                                       CounterRange range) override {
+    for (;;) {
+      ASSIGN_OR_RETURN(VersionedValue now, ReadVersioned(key));
+      CounterValue current = 0;
+      if (now.value) {
+        ASSIGN_OR_RETURN(current, ParseCounter(key, *now.value));
       }
-      if (r.text.find("overflow") != std::string::npos) {
-        return util::InvalidArgument("increment " + util::Quoted(key) + " by " + d +
-                                     ": overflow (Redis counters stop at 9223372036854775807)");
-      }
-      return ServerError("increment", r);
+      ASSIGN_OR_RETURN(CounterValue sum, AddToCounter(key, current, delta, range));
+      ASSIGN_OR_RETURN(bool written, WriteIfVersion(key, AsBytes(FormatCounter(sum)), now.version));
+      if (written) return sum;
     }
-    if (r.type != Reply::Type::kInteger || r.integer < 0) return Unexpected("HINCRBY", r);
-    return static_cast<uint64_t>(r.integer);
+  }
+
+  util::Result<VersionedValue> ReadVersioned(std::string_view key) override {
+    ASSIGN_OR_RETURN(Reply r, Eval(kReadVersionedScript, {key}));
+    if (r.type != Reply::Type::kArray || r.elements.size() != 2 ||
+        r.elements[1].type != Reply::Type::kBulk) {
+      return Unexpected("EVAL", r);
+    }
+    VersionedValue out;
+    if (r.elements[0].type == Reply::Type::kBulk) {
+      out.value = ToBytes(r.elements[0].text);
+    } else if (r.elements[0].type != Reply::Type::kNil) {
+      return Unexpected("EVAL", r);
+    }
+    out.version = std::move(r.elements[1].text);
+    return out;
+  }
+
+  util::Result<bool> WriteIfVersion(std::string_view key, ByteView value,
+                                    std::string_view version) override {
+    ASSIGN_OR_RETURN(Reply r, Eval(kWriteIfVersionScript, {key, View(value), version}));
+    if (r.type != Reply::Type::kInteger) return Unexpected("EVAL", r);
+    return r.integer == 1;
   }
 
   util::Result<std::vector<std::optional<Bytes>>> GetMany(
@@ -102,18 +152,17 @@ class RedisBucket final : public BucketBackend {
     return out;
   }
 
-  // One HSET and one HDEL: each a single atomic command.
+  // One script each: atomic on the server.
   util::Status SetMany(std::span<const KeyValueView> pairs) override {
     if (pairs.empty()) return util::Status::Ok();
-    redis::Command c = {"HSET", hash_};
-    for (const KeyValueView& p : pairs) c.push_back(p.key), c.push_back(View(p.value));
-    return Call(c).status();
+    std::vector<std::string_view> args;
+    args.reserve(pairs.size() * 2);
+    for (const KeyValueView& p : pairs) args.push_back(p.key), args.push_back(View(p.value));
+    return Eval(kSetManyScript, args).status();
   }
   util::Status DeleteMany(std::span<const std::string_view> keys) override {
     if (keys.empty()) return util::Status::Ok();
-    redis::Command c = {"HDEL", hash_};
-    c.insert(c.end(), keys.begin(), keys.end());
-    return Call(c).status();
+    return Eval(kDeleteManyScript, keys).status();
   }
   bool batches_are_atomic() const override { return true; }
 
@@ -122,6 +171,14 @@ class RedisBucket final : public BucketBackend {
     ASSIGN_OR_RETURN(Reply r, client_->Run(command));
     if (r.is_error() && !errors_ok) return ServerError(command[0], r);
     return r;
+  }
+  util::Result<Reply> Eval(const std::string& script, std::span<const std::string_view> args) {
+    redis::Command c = {"EVAL", script, "3", hash_, versions_, clock_};
+    c.insert(c.end(), args.begin(), args.end());
+    return Call(c);
+  }
+  util::Result<Reply> Eval(const std::string& script, std::initializer_list<std::string_view> args) {
+    return Eval(script, std::span<const std::string_view>(args.begin(), args.size()));
   }
   util::Status ServerError(std::string_view command, const Reply& r) const {
     return util::IOError(client_->config().Describe() + ": " + std::string(command) + ": " +
@@ -134,6 +191,8 @@ class RedisBucket final : public BucketBackend {
 
   std::shared_ptr<redis::Client> client_;
   std::string hash_;
+  std::string versions_;
+  std::string clock_;
 };
 
 }  // namespace

@@ -2,7 +2,16 @@
 // keys. A person with redis-cli reads and writes the same data:
 //   HGETALL wasi-kv:mybucket      HGET wasi-kv:mybucket hello      HSET wasi-kv: hello world
 // Buckets are separate Redis keys, so no bucket or key name can reach another bucket's data, and
-// no pattern matching is ever used. Counters are decimal text changed by HINCRBY on the server.
+// no pattern matching is ever used. Counters are decimal text.
+//
+// Compare-and-swap: every change the provider makes runs as one Lua script that also stamps the
+// key in two companion hashes, `wasi-kv-version:<bucket>` (key -> the number of its latest change)
+// and `wasi-kv-clock:<bucket>` (`now`: the latest number; `deleted`: the number of the latest
+// delete). A key's version is its stamp with the SHA-1 of its value, an absent key's the latest
+// delete's number; a swap is one script that compares the version and writes. A change made by
+// another Redis client (redis-cli) stamps nothing, but it changes the SHA-1 unless it writes the
+// same bytes. Increments are a swap retried until it holds, so they share the engine's counter
+// arithmetic (engine/counter.h).
 #ifndef BACKENDS_REDIS_BACKEND_H_
 #define BACKENDS_REDIS_BACKEND_H_
 
@@ -15,6 +24,8 @@
 namespace kv {
 
 inline constexpr std::string_view kRedisKeyPrefix = "wasi-kv:";
+inline constexpr std::string_view kRedisVersionPrefix = "wasi-kv-version:";
+inline constexpr std::string_view kRedisClockPrefix = "wasi-kv-clock:";
 
 class RedisStore final : public StoreBackend {
  public:

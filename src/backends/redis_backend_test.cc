@@ -165,7 +165,7 @@ TEST_F(RedisBackendTest, AWalkSeesEveryKey) {
   EXPECT_EQ(seen.size(), 3000u);
 }
 
-TEST_F(RedisBackendTest, CountersAreDecimalAndCheckedOnTheServer) {
+TEST_F(RedisBackendTest, CountersHaveTheEngineRangeAndLoseNoDigit) {
   Store store = MakeStore();
   Bucket b = *store.Open("count");
   EXPECT_EQ(*b.Increment("n", 5), 5u);
@@ -175,17 +175,48 @@ TEST_F(RedisBackendTest, CountersAreDecimalAndCheckedOnTheServer) {
   EXPECT_FALSE(b.Increment("text", 1).ok());
   EXPECT_EQ(Str(b.Get("text")), "hello");
   ASSERT_TRUE(b.Set("neg", AsBytes("-5")).ok());
-  EXPECT_FALSE(b.Increment("neg", 1).ok());
+  EXPECT_FALSE(b.Increment("neg", 1).ok());  // -4 is no u64
   EXPECT_EQ(Str(b.Get("neg")), "-5");
-  ASSERT_TRUE(b.Set("big", AsBytes("9223372036854775807")).ok());
+  EXPECT_EQ(*b.IncrementSigned("neg", 1), -4);
+  // Past what HINCRBY and Lua's doubles hold: the engine's arithmetic, digit for digit.
+  ASSERT_TRUE(b.Set("big", AsBytes("9007199254740993")).ok());
+  EXPECT_EQ(*b.Increment("big", 0), 9007199254740993u);
+  EXPECT_EQ(*b.Increment("big", 18437736874454810622u), UINT64_MAX);
   auto over = b.Increment("big", 1);
   ASSERT_FALSE(over.ok());
   EXPECT_NE(over.status().message().find("overflow"), std::string::npos);
-  EXPECT_EQ(Str(b.Get("big")), "9223372036854775807");
-  auto huge = b.Increment("n", UINT64_MAX);
-  ASSERT_FALSE(huge.ok());
-  EXPECT_NE(huge.status().message().find("signed 64-bit"), std::string::npos);
-  EXPECT_EQ(Str(b.Get("n")), "15");
+  EXPECT_EQ(Str(b.Get("big")), "18446744073709551615");
+  EXPECT_FALSE(b.IncrementSigned("big", 0).ok());
+  EXPECT_EQ(*b.IncrementSigned("big", INT64_MIN), INT64_MAX);
+}
+
+TEST_F(RedisBackendTest, SwapSeesChangesByOtherClientsAndByRedisCli) {
+  Store one = MakeStore(), two = MakeStore();
+  Bucket a = *one.Open("cas"), b = *two.Open("cas");
+  ASSERT_TRUE(a.Set("k", AsBytes("v1")).ok());
+  CasState seen = *a.ReadForSwap("k");
+  ASSERT_TRUE(b.Set("k", AsBytes("v1")).ok());  // the same bytes, from another client
+  auto r = a.Swap(seen, AsBytes("mine"));
+  ASSERT_TRUE(r.ok() && r->has_value()) << r.status().ToString();
+  ASSERT_TRUE(a.Swap(**r, AsBytes("mine"))->has_value() == false);
+  EXPECT_EQ(Str(b.Get("k")), "mine");
+
+  seen = *a.ReadForSwap("k");
+  server_.Cli("HSET wasi-kv:cas k changed-by-cli");
+  r = a.Swap(seen, AsBytes("lost"));
+  ASSERT_TRUE(r.ok() && r->has_value());
+  EXPECT_EQ(Str(b.Get("k")), "changed-by-cli");
+
+  CasState absent = *a.ReadForSwap("new");
+  ASSERT_TRUE(b.Set("new", AsBytes("x")).ok());
+  ASSERT_TRUE(b.Delete("new").ok());
+  r = a.Swap(absent, AsBytes("late"));
+  ASSERT_TRUE(r.ok() && r->has_value());
+  ASSERT_TRUE(a.Swap(**r, AsBytes("late"))->has_value() == false);
+  EXPECT_EQ(Str(b.Get("new")), "late");
+  // Deleting keeps no version behind: the companion hash holds live keys only.
+  ASSERT_TRUE(b.Delete("new").ok());
+  EXPECT_EQ(server_.Cli("HEXISTS wasi-kv-version:cas new"), "0");
 }
 
 TEST_F(RedisBackendTest, RedisCliReadsAndWritesTheSameData) {

@@ -14,6 +14,7 @@
 #include <string_view>
 #include <vector>
 
+#include "engine/counter.h"
 #include "engine/limits.h"
 #include "engine/types.h"
 #include "util/result.h"
@@ -35,6 +36,12 @@ util::Result<uint8_t*> Reserve(ValueSink& sink, size_t size);
 // Writes `value` into `sink`.
 util::Status CopyInto(ValueSink& sink, ByteView value);
 
+// A value as compare-and-swap sees it (none: the key is absent), with its version.
+struct VersionedValue {
+  std::optional<Bytes> value;
+  std::string version;
+};
+
 class BucketBackend {
  public:
   virtual ~BucketBackend() = default;
@@ -54,8 +61,21 @@ class BucketBackend {
   // behaviour.
   virtual util::Result<KeyPage> ListKeys(std::optional<uint64_t> cursor, const Limits& limits) = 0;
 
-  // Adds `delta` to the decimal counter at `key` (absent: 0). Errors leave the value unchanged.
-  virtual util::Result<uint64_t> Increment(std::string_view key, uint64_t delta) = 0;
+  // Adds `delta` to the decimal counter at `key` (absent: 0), in one indivisible step, and
+  // returns the sum; a sum outside `range` is kInvalidArgument (counter.h). Errors leave the value
+  // unchanged.
+  virtual util::Result<CounterValue> Increment(std::string_view key, CounterValue delta,
+                                               CounterRange range) = 0;
+
+  // Compare-and-swap. ReadVersioned returns `key`'s value with a version: a token that every
+  // later change of the key (a set, a delete, an increment, a batch, from any client) replaces
+  // with another. WriteIfVersion writes `value` only while the key's version is still `version`,
+  // checking and writing in one indivisible step, and returns whether it wrote. A version may
+  // also change without a change of the key (a backend says when); it never stays the same
+  // across one.
+  virtual util::Result<VersionedValue> ReadVersioned(std::string_view key) = 0;
+  virtual util::Result<bool> WriteIfVersion(std::string_view key, ByteView value,
+                                            std::string_view version) = 0;
 
   // Positional: element i is the value of keys[i], or none.
   virtual util::Result<std::vector<std::optional<Bytes>>> GetMany(

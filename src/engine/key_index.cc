@@ -45,7 +45,7 @@ void KeyIndex::Grow() {
 }
 
 uint32_t KeyIndex::Put(std::string_view key, uint64_t value_offset, uint32_t value_len,
-                       uint32_t bytes) {
+                       uint32_t bytes, uint64_t stamp, size_t* entry) {
   if ((used_slots_ + 1) * 2 > slots_.size()) Grow();
   bool found;
   size_t i = Slot(key, &found);
@@ -55,13 +55,16 @@ uint32_t KeyIndex::Put(std::string_view key, uint64_t value_offset, uint32_t val
     e.value_offset = value_offset;
     e.value_len = value_len;
     e.bytes = bytes;
+    e.stamp = stamp;
+    if (entry != nullptr) *entry = slots_[i] - 1;
     return previous;
   }
   if (slots_[i] == kEmpty) ++used_slots_;
   entries_.push_back(
-      {value_offset, arena_.size(), value_len, bytes, static_cast<uint32_t>(key.size()), 1});
+      {value_offset, arena_.size(), value_len, bytes, static_cast<uint32_t>(key.size()), 1, stamp});
   arena_.append(key);
   slots_[i] = static_cast<uint32_t>(entries_.size());
+  if (entry != nullptr) *entry = entries_.size() - 1;
   ++live_;
   return 0;
 }

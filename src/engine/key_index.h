@@ -1,8 +1,8 @@
-// A key index for the backends: for each key, a 32-byte entry (where its value lies: a file offset
+// A key index for the backends: for each key, a 40-byte entry (where its value lies: a file offset
 // for the file store, a slot number for the in-memory backend). Built to stay small and quick at
 // millions of keys: keys live back to back in one arena, entries stay in insertion order (the
 // order list-keys walks), and an open-addressing table of 32-bit entry numbers finds them, kept
-// at most half full. About 40 bytes per key beyond the key.
+// at most half full. About 48 bytes per key beyond the key.
 #ifndef ENGINE_KEY_INDEX_H_
 #define ENGINE_KEY_INDEX_H_
 
@@ -21,15 +21,17 @@ class KeyIndex {
     uint32_t value_len;
     uint32_t bytes;  // of the log this key's latest change accounts for
     uint32_t key_len;
-    uint32_t live;  // 0 once deleted; the entry keeps its position
+    uint32_t live;   // 0 once deleted; the entry keeps its position
+    uint64_t stamp;  // the backend's number for the key's latest change (compare-and-swap)
   };
   static constexpr size_t kNone = SIZE_MAX;
 
   // The entry number of `key`, or kNone.
   size_t Find(std::string_view key) const;
-  // Sets `key`'s location, adding an entry for a new key. Returns the bytes the previous change
-  // of the key accounted for (0 for a new key).
-  uint32_t Put(std::string_view key, uint64_t value_offset, uint32_t value_len, uint32_t bytes);
+  // Sets `key`'s location and stamp, adding an entry for a new key. Returns the bytes the previous
+  // change of the key accounted for (0 for a new key); `*entry`, when given, is the key's entry.
+  uint32_t Put(std::string_view key, uint64_t value_offset, uint32_t value_len, uint32_t bytes,
+               uint64_t stamp, size_t* entry = nullptr);
   // Removes `key`; returns the bytes its latest change accounted for (0 if it was absent).
   uint32_t Erase(std::string_view key);
 

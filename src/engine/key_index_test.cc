@@ -20,7 +20,7 @@ TEST(KeyIndexTest, AgreesWithAMapThroughGrowthAndDeletion) {
       EXPECT_EQ(had != 0, model.erase(key) == 1);
     } else {
       uint64_t offset = step + 1;
-      index.Put(key, offset, 1, 10);
+      index.Put(key, offset, 1, 10, 0);
       model[key] = offset;
     }
   }
@@ -39,14 +39,19 @@ TEST(KeyIndexTest, AgreesWithAMapThroughGrowthAndDeletion) {
 
 TEST(KeyIndexTest, AnOverwriteKeepsTheEntryAndReportsTheOldSize) {
   KeyIndex index;
-  EXPECT_EQ(index.Put("a", 1, 1, 20), 0u);
-  EXPECT_EQ(index.Put("b", 2, 1, 20), 0u);
-  EXPECT_EQ(index.Put("a", 3, 5, 30), 20u);
+  EXPECT_EQ(index.Put("a", 1, 1, 20, 0), 0u);
+  EXPECT_EQ(index.Put("b", 2, 1, 20, 0), 0u);
+  size_t entry = KeyIndex::kNone;
+  EXPECT_EQ(index.Put("a", 3, 5, 30, 7, &entry), 20u);
+  EXPECT_EQ(entry, 0u);
   EXPECT_EQ(index.Find("a"), 0u);
   EXPECT_EQ(index.entries()[0].value_offset, 3u);
+  EXPECT_EQ(index.entries()[0].stamp, 7u);
+  index.Put("c", 4, 1, 20, 8, &entry);
+  EXPECT_EQ(entry, 2u);
   EXPECT_EQ(index.Erase("a"), 30u);
   EXPECT_EQ(index.Erase("a"), 0u);
-  EXPECT_EQ(index.Put("", 9, 0, 5), 0u);  // the empty key
+  EXPECT_EQ(index.Put("", 9, 0, 5, 0), 0u);  // the empty key
   EXPECT_NE(index.Find(""), KeyIndex::kNone);
 }
 

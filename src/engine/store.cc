@@ -67,7 +67,31 @@ util::Result<KeyPage> Bucket::ListKeys(std::optional<uint64_t> cursor) {
 
 util::Result<uint64_t> Bucket::Increment(std::string_view key, uint64_t delta) {
   RETURN_IF_ERROR(CheckKey("increment", key));
-  return backend_->Increment(key, delta);
+  ASSIGN_OR_RETURN(CounterValue sum, backend_->Increment(key, delta, CounterRange::kUnsigned64));
+  return static_cast<uint64_t>(sum);
+}
+
+util::Result<int64_t> Bucket::IncrementSigned(std::string_view key, int64_t delta) {
+  RETURN_IF_ERROR(CheckKey("increment", key));
+  ASSIGN_OR_RETURN(CounterValue sum, backend_->Increment(key, delta, CounterRange::kSigned64));
+  return static_cast<int64_t>(sum);
+}
+
+util::Result<CasState> Bucket::ReadForSwap(std::string_view key) {
+  RETURN_IF_ERROR(CheckKey("cas", key));
+  ASSIGN_OR_RETURN(VersionedValue now, backend_->ReadVersioned(key));
+  return CasState{std::string(key), std::move(now.value), std::move(now.version)};
+}
+
+util::Result<std::optional<CasState>> Bucket::Swap(const CasState& seen, ByteView value) {
+  if (value.size() > limits_.max_value_bytes) {
+    return OverLimit("swap " + util::Quoted(seen.key), "the value length in bytes", value.size(),
+                     kMaxValueBytesName, limits_.max_value_bytes);
+  }
+  ASSIGN_OR_RETURN(bool written, backend_->WriteIfVersion(seen.key, value, seen.version));
+  if (written) return std::optional<CasState>();
+  ASSIGN_OR_RETURN(CasState now, ReadForSwap(seen.key));
+  return std::optional<CasState>(std::move(now));
 }
 
 util::Result<std::vector<std::optional<Bytes>>> Bucket::GetMany(

@@ -26,6 +26,13 @@ struct StoreOptions {
   std::optional<std::set<std::string, std::less<>>> allowed_buckets;
 };
 
+// What compare-and-swap saw of one key: its value then (none: absent) and its version.
+struct CasState {
+  std::string key;
+  std::optional<Bytes> value;
+  std::string version;
+};
+
 // A handle on one bucket. Cheap to copy; copies share the bucket's data.
 class Bucket {
  public:
@@ -42,7 +49,14 @@ class Bucket {
   util::Status Delete(std::string_view key);
   util::Result<bool> Exists(std::string_view key);
   util::Result<KeyPage> ListKeys(std::optional<uint64_t> cursor);
+  // draft's u64 increment and draft2's s64 one, over the same counters (counter.h).
   util::Result<uint64_t> Increment(std::string_view key, uint64_t delta);
+  util::Result<int64_t> IncrementSigned(std::string_view key, int64_t delta);
+  // Compare-and-swap: ReadForSwap records the key's state; Swap writes `value` only if nothing
+  // changed the key since (ok(none)); otherwise it writes nothing and returns the key's state now
+  // (ok(state)), for a retry.
+  util::Result<CasState> ReadForSwap(std::string_view key);
+  util::Result<std::optional<CasState>> Swap(const CasState& seen, ByteView value);
   // Positional: element i belongs to keys[i]. Duplicates are allowed.
   util::Result<std::vector<std::optional<Bytes>>> GetMany(std::span<const std::string_view> keys);
   util::Status SetMany(std::span<const KeyValueView> pairs);

@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include "backends/memory_backend.h"
 
 namespace kv {
@@ -194,6 +196,102 @@ TEST(StoreTest, IncrementErrorsLeaveTheValueUnchanged) {
   EXPECT_EQ(Get(b, "fresh"), "18446744073709551615");
 }
 
+TEST(StoreTest, SignedIncrementsShareTheCountersOfUnsignedOnes) {
+  Store store = MakeStore();
+  Bucket b = *store.Open("");
+  EXPECT_EQ(*b.IncrementSigned("n", -5), -5);
+  EXPECT_EQ(Get(b, "n"), "-5");
+  EXPECT_EQ(*b.Increment("n", 7), 2u);  // draft's u64 increment of a negative counter
+  EXPECT_EQ(*b.IncrementSigned("n", -2), 0);
+  EXPECT_EQ(*b.Increment("n", 0), 0u);
+  ASSERT_TRUE(b.Set("n", AsBytes("-1")).ok());
+  auto below_zero = b.Increment("n", 0);  // a u64 sum cannot be -1
+  ASSERT_FALSE(below_zero.ok());
+  EXPECT_EQ(Get(b, "n"), "-1");
+
+  ASSERT_TRUE(b.Set("big", AsBytes("9223372036854775808")).ok());  // 2^63, from draft
+  auto too_big = b.IncrementSigned("big", 0);
+  ASSERT_FALSE(too_big.ok());
+  EXPECT_NE(too_big.status().message().find("overflow"), std::string::npos);
+  EXPECT_EQ(Get(b, "big"), "9223372036854775808");
+  EXPECT_EQ(*b.IncrementSigned("big", -1), INT64_MAX);
+  EXPECT_FALSE(b.IncrementSigned("big", 1).ok());
+  EXPECT_EQ(Get(b, "big"), "9223372036854775807");
+  EXPECT_EQ(*b.IncrementSigned("low", INT64_MIN), INT64_MIN);
+  EXPECT_FALSE(b.IncrementSigned("low", -1).ok());
+  EXPECT_EQ(Get(b, "low"), "-9223372036854775808");
+}
+
+TEST(StoreTest, SwapWritesOnlyWhenNothingChangedTheKey) {
+  Store store = MakeStore();
+  Bucket b = *store.Open("");
+  ASSERT_TRUE(b.Set("k", AsBytes("one")).ok());
+  CasState seen = *b.ReadForSwap("k");
+  ASSERT_TRUE(seen.value.has_value());
+  EXPECT_EQ(std::string(seen.value->begin(), seen.value->end()), "one");
+  auto swapped = b.Swap(seen, AsBytes("two"));
+  ASSERT_TRUE(swapped.ok() && !swapped->has_value());
+  EXPECT_EQ(Get(b, "k"), "two");
+  // The same state again: the key changed since (by the swap itself).
+  auto again = b.Swap(seen, AsBytes("three"));
+  ASSERT_TRUE(again.ok() && again->has_value());
+  EXPECT_EQ(Get(b, "k"), "two");
+  EXPECT_EQ(std::string((*again)->value->begin(), (*again)->value->end()), "two");
+  ASSERT_TRUE(b.Swap(**again, AsBytes("three")).value() == std::nullopt);
+  EXPECT_EQ(Get(b, "k"), "three");
+
+  // Every kind of change in between makes the swap fail, even one that leaves the same bytes.
+  using Change = std::function<util::Status(Bucket&)>;
+  const std::vector<std::pair<const char*, Change>> changes = {
+      {"set to the same value", [](Bucket& x) { return x.Set("k", AsBytes("three")); }},
+      {"delete and set back", [](Bucket& x) {
+         RETURN_IF_ERROR(x.Delete("k"));
+         return x.Set("k", AsBytes("three"));
+       }},
+      {"set-many", [](Bucket& x) {
+         const KeyValueView pairs[] = {{"k", AsBytes("three")}};
+         return x.SetMany(pairs);
+       }},
+      {"delete", [](Bucket& x) { return x.Delete("k"); }},
+  };
+  for (const auto& [what, change] : changes) {
+    ASSERT_TRUE(b.Set("k", AsBytes("three")).ok());
+    CasState before = *b.ReadForSwap("k");
+    Bucket other = *store.Open("");
+    ASSERT_TRUE(change(other).ok()) << what;
+    auto r = b.Swap(before, AsBytes("mine"));
+    ASSERT_TRUE(r.ok()) << what;
+    EXPECT_TRUE(r->has_value()) << what << ": the swap wrote";
+    EXPECT_NE(Get(b, "k"), "mine") << what;
+  }
+  ASSERT_TRUE(b.Set("n", AsBytes("1")).ok());
+  CasState counter = *b.ReadForSwap("n");
+  ASSERT_TRUE(b.IncrementSigned("n", 0).ok());
+  EXPECT_TRUE(b.Swap(counter, AsBytes("5"))->has_value()) << "an increment by 0 is a change";
+}
+
+TEST(StoreTest, SwapCreatesAMissingKeyUnlessItAppeared) {
+  Store store = MakeStore();
+  Bucket b = *store.Open("");
+  CasState missing = *b.ReadForSwap("new");
+  EXPECT_FALSE(missing.value.has_value());
+  ASSERT_TRUE(b.Swap(missing, AsBytes("created"))->has_value() == false);
+  EXPECT_EQ(Get(b, "new"), "created");
+
+  CasState gone = *b.ReadForSwap("other");
+  ASSERT_TRUE(b.Set("other", AsBytes("x")).ok());
+  ASSERT_TRUE(b.Delete("other").ok());
+  auto r = b.Swap(gone, AsBytes("late"));
+  ASSERT_TRUE(r.ok() && r->has_value()) << "set and deleted meanwhile: still a change";
+  EXPECT_FALSE((*r)->value.has_value());
+  EXPECT_TRUE(b.Swap(**r, AsBytes("late"))->has_value() == false);
+  EXPECT_EQ(Get(b, "other"), "late");
+
+  auto oversize = b.Swap(*b.ReadForSwap("k"), Bytes(Limits{}.max_value_bytes + 1));
+  ASSERT_FALSE(oversize.ok());
+  EXPECT_NE(oversize.status().message().find(kMaxValueBytesName), std::string::npos);
+}
+
 TEST(StoreTest, GetManyIsPositionalWithDuplicatesAndMisses) {
   Store store = MakeStore();
   Bucket b = *store.Open("");
@@ -267,8 +365,15 @@ class GetOnly final : public BucketBackend {
   util::Result<KeyPage> ListKeys(std::optional<uint64_t> c, const Limits& l) override {
     return inner_->ListKeys(c, l);
   }
-  util::Result<uint64_t> Increment(std::string_view k, uint64_t d) override {
-    return inner_->Increment(k, d);
+  util::Result<CounterValue> Increment(std::string_view k, CounterValue d,
+                                       CounterRange r) override {
+    return inner_->Increment(k, d, r);
+  }
+  util::Result<VersionedValue> ReadVersioned(std::string_view k) override {
+    return inner_->ReadVersioned(k);
+  }
+  util::Result<bool> WriteIfVersion(std::string_view k, ByteView v, std::string_view ver) override {
+    return inner_->WriteIfVersion(k, v, ver);
   }
   util::Result<std::vector<std::optional<Bytes>>> GetMany(
       std::span<const std::string_view> k) override {

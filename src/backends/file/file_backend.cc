@@ -32,7 +32,11 @@ class FileBucket final : public BucketBackend {
   util::Status Delete(std::string_view key) override;
   util::Result<bool> Exists(std::string_view key) override;
   util::Result<KeyPage> ListKeys(std::optional<uint64_t> cursor, const Limits& limits) override;
-  util::Result<uint64_t> Increment(std::string_view key, uint64_t delta) override;
+  util::Result<CounterValue> Increment(std::string_view key, CounterValue delta,
+                                       CounterRange range) override;
+  util::Result<VersionedValue> ReadVersioned(std::string_view key) override;
+  util::Result<bool> WriteIfVersion(std::string_view key, ByteView value,
+                                    std::string_view version) override;
   util::Result<std::vector<std::optional<Bytes>>> GetMany(
       std::span<const std::string_view> keys) override;
   util::Status SetMany(std::span<const KeyValueView> pairs) override;
@@ -41,6 +45,7 @@ class FileBucket final : public BucketBackend {
 
  private:
   void Apply(const ScannedChange& c);
+  std::string VersionOf(std::string_view key) const;
 
   // Drops deleted entries once they outnumber live ones: memory stays bounded by the live keys.
   void MaybeCompactIndex();
@@ -78,6 +83,12 @@ class FileBucket final : public BucketBackend {
   // neither does that.
   std::vector<uint64_t> seqs_;
   uint64_t next_seq_ = 1;
+  // Compare-and-swap versions, kept by this process alone: every change read from the log or
+  // written takes the next number of `clock_` (the key's entry keeps it as its stamp); an absent
+  // key's version is the number of the latest delete. A reload renumbers everything, so a swap
+  // prepared before another process compacted the log fails once and is retried.
+  uint64_t clock_ = 0;
+  uint64_t last_delete_ = 0;
   LogState state_;  // what the index knows of the file (log_state.h)
   // An obligation besides the state: a compaction's rename is not known to be durable yet, so the
   // next change must sync the directory before it is promised.
@@ -135,11 +146,12 @@ void FileBucket::Reset() {
 void FileBucket::Apply(const ScannedChange& c) {
   if (!c.put) {
     live_bytes_ -= index_.Erase(c.key);
+    last_delete_ = ++clock_;
     MaybeCompactIndex();
     return;
   }
   const size_t entries = index_.entries().size();
-  live_bytes_ -= index_.Put(c.key, c.value_offset, c.value_len, c.bytes);
+  live_bytes_ -= index_.Put(c.key, c.value_offset, c.value_len, c.bytes, ++clock_);
   live_bytes_ += c.bytes;
   if (index_.entries().size() != entries) seqs_.push_back(next_seq_++);
 }
@@ -197,6 +209,7 @@ util::Status FileBucket::Reload(const DirLock::Guard* held) {
     return scanned.status();
   }
   ScanResult scan = std::move(scanned).value();
+  last_delete_ = ++clock_;  // keys absent now may have been deleted in what was compacted away
   CarryOverSeqs(before, before_seqs);
   index_.Shrink();
   seqs_.shrink_to_fit();
@@ -529,20 +542,50 @@ util::Result<KeyPage> FileBucket::ListKeys(std::optional<uint64_t> cursor, const
   return page;
 }
 
-util::Result<uint64_t> FileBucket::Increment(std::string_view key, uint64_t delta) {
+util::Result<CounterValue> FileBucket::Increment(std::string_view key, CounterValue delta,
+                                                 CounterRange range) {
   // Read, add and write under one lock, so that increments from several processes all count.
   ASSIGN_OR_RETURN(DirLock::Guard held, store_->lock().Acquire());
   RETURN_IF_ERROR(Refresh(&held));
-  uint64_t current = 0;
+  CounterValue current = 0;
   if (size_t i = index_.Find(key); i != KeyIndex::kNone) {
     ASSIGN_OR_RETURN(Bytes stored, ReadValue(index_.entries()[i]));
     ASSIGN_OR_RETURN(current, ParseCounter(key, stored));
   }
-  ASSIGN_OR_RETURN(uint64_t sum, AddToCounter(key, current, delta));
+  ASSIGN_OR_RETURN(CounterValue sum, AddToCounter(key, current, delta, range));
   std::vector<uint8_t> record;
   AppendPut(record, key, AsBytes(FormatCounter(sum)));
   RETURN_IF_ERROR(WriteLocked(held, record));
   return sum;
+}
+
+std::string FileBucket::VersionOf(std::string_view key) const {
+  size_t i = index_.Find(key);
+  if (i == KeyIndex::kNone) return "a" + std::to_string(last_delete_);
+  return "p" + std::to_string(index_.entries()[i].stamp);
+}
+
+util::Result<VersionedValue> FileBucket::ReadVersioned(std::string_view key) {
+  RETURN_IF_ERROR(Refresh(nullptr));
+  VersionedValue out;
+  if (size_t i = index_.Find(key); i != KeyIndex::kNone) {
+    ASSIGN_OR_RETURN(Bytes value, ReadValue(index_.entries()[i]));
+    out.value = std::move(value);
+  }
+  out.version = VersionOf(key);
+  return out;
+}
+
+util::Result<bool> FileBucket::WriteIfVersion(std::string_view key, ByteView value,
+                                              std::string_view version) {
+  // Compare and write under one lock, after reading what other processes wrote.
+  ASSIGN_OR_RETURN(DirLock::Guard held, store_->lock().Acquire());
+  RETURN_IF_ERROR(Refresh(&held));
+  if (VersionOf(key) != version) return false;
+  std::vector<uint8_t> record;
+  AppendPut(record, key, value);
+  RETURN_IF_ERROR(WriteLocked(held, record));
+  return true;
 }
 
 util::Result<std::vector<std::optional<Bytes>>> FileBucket::GetMany(

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <functional>
 #include <future>
 #include <malloc.h>
 
@@ -891,6 +892,66 @@ TEST(FileStoreFaultTest, AFlippedBitInTheMiddleFailsOpenNamingFileAndOffsetAndTo
     EXPECT_LE(*b.status().offset(), middle);
     EXPECT_EQ(*fs.Bytes(Path("d")), damaged) << "a damaged file must be left as it is";
   }
+}
+
+}  // namespace
+}  // namespace kv::file
+
+namespace kv::file {
+namespace {
+
+TEST(FileStoreTest, SwapSeesWhatOtherProcessesChangedEvenAcrossACompaction) {
+  FaultFileSystem fs;
+  Store p1 = *OpenStore(&fs, /*compact_min=*/1);
+  Store p2 = *OpenStore(&fs, /*compact_min=*/1);
+  Bucket a = *p1.Open("cas");
+  Bucket b = *p2.Open("cas");
+  ASSERT_TRUE(a.Set("k", AsBytes("v")).ok());
+  // Each kind of change by the other process, including one that writes the same bytes.
+  const std::vector<std::function<util::Status()>> changes = {
+      [&] { return b.Set("k", AsBytes("v")); },
+      [&] { return b.IncrementSigned("n", 1).status(); },
+      [&] {
+        const std::string_view keys[] = {"k"};
+        RETURN_IF_ERROR(b.DeleteMany(keys));
+        return b.Set("k", AsBytes("v"));
+      },
+  };
+  for (size_t i = 0; i < changes.size(); ++i) {
+    ASSERT_TRUE(a.Set("n", AsBytes("0")).ok());
+    ASSERT_TRUE(a.Set("k", AsBytes("v")).ok());
+    const std::string key = i == 1 ? "n" : "k";
+    CasState seen = *a.ReadForSwap(key);
+    ASSERT_TRUE(changes[i]().ok()) << i;
+    auto r = a.Swap(seen, AsBytes("mine"));
+    ASSERT_TRUE(r.ok()) << r.status().ToString();
+    ASSERT_TRUE(r->has_value()) << "change " << i << " was not seen";
+    ASSERT_TRUE(a.Swap(**r, AsBytes("mine"))->has_value() == false) << i;
+    EXPECT_EQ(Str(*b.Get(key)), "mine");
+  }
+  // Unchanged since: the swap writes, and the other process sees it.
+  CasState fresh = *b.ReadForSwap("k");
+  ASSERT_TRUE(b.Swap(fresh, AsBytes("from b"))->has_value() == false);
+  EXPECT_EQ(Str(*a.Get("k")), "from b");
+}
+
+TEST(FileStoreTest, SwapOfAMissingKeyFailsWhenItWasSetAndDeletedMeanwhile) {
+  FaultFileSystem fs;
+  Store p1 = *OpenStore(&fs);
+  Store p2 = *OpenStore(&fs);
+  Bucket a = *p1.Open("cas");
+  Bucket b = *p2.Open("cas");
+  CasState absent = *a.ReadForSwap("k");
+  ASSERT_FALSE(absent.value.has_value());
+  ASSERT_TRUE(b.Set("k", AsBytes("x")).ok());
+  ASSERT_TRUE(b.Delete("k").ok());
+  auto r = a.Swap(absent, AsBytes("late"));
+  ASSERT_TRUE(r.ok() && r->has_value());
+  EXPECT_FALSE((*r)->value.has_value());
+  ASSERT_TRUE(a.Swap(**r, AsBytes("late"))->has_value() == false);
+  // Durable like any set: a new process reads it.
+  Store p3 = *OpenStore(&fs);
+  EXPECT_EQ(Str(*(*p3.Open("cas")).Get("k")), "late");
 }
 
 }  // namespace
