@@ -1,5 +1,6 @@
 #include "bindings/keyvalue_exports.h"
 
+#include <charconv>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -7,13 +8,21 @@
 #include "abi/codec.h"
 #include "abi/guest.h"
 #include "bindings/keyvalue_types.h"
+#include "engine/counter.h"
 #include "util/utf8.h"
 
 namespace bindings::keyvalue {
 
-// The representation behind a `bucket` handle: what our own methods receive as `self`.
+// The representation behind a `bucket` handle of either version: what our own methods receive as
+// `self`. Both versions' buckets are handles on the same kv::Store, so they share all data.
 struct BucketRep {
   kv::Bucket bucket;
+};
+
+// The representation behind a draft2 `cas` handle: the key's state as it was seen.
+struct CasRep {
+  kv::Bucket bucket;
+  kv::CasState seen;
 };
 
 namespace {
@@ -118,91 +127,208 @@ class InStringList {
   std::vector<std::string_view> views_;
 };
 
+// ---- the operations, shared by both versions' exports ----
+
+using ResourceNew = uint32_t (*)(void* rep);
+
+uint32_t Open(uint32_t name_ptr, uint32_t name_len, ResourceNew resource_new) {
+  cabi::InBuffer name(name_ptr, name_len);
+  auto& store = ProviderStore();
+  if (!store.ok()) return Return<OpenResult>(store, [](auto&) { return 0u; });
+  auto bucket = (*store)->Open(name.text());
+  return Return<OpenResult>(bucket, [&](auto& b) {
+    return resource_new(new BucketRep{std::move(b).value()});
+  });
+}
+
+uint32_t Get(BucketRep* self, uint32_t key_ptr, uint32_t key_len) {
+  cabi::InBuffer key(key_ptr, key_len);
+  // The value goes straight from the store into the buffer the caller receives.
+  PlacingSink sink;
+  auto found = self->bucket.GetInto(key.text(), sink);
+  if (!found.ok()) sink.Discard();
+  return Return<PlacedGetResult>(
+      found, [&](auto& f) { return *f ? std::optional(sink.placed()) : std::nullopt; });
+}
+
+uint32_t Set(BucketRep* self, uint32_t key_ptr, uint32_t key_len, uint32_t value_ptr,
+             uint32_t value_len) {
+  cabi::InBuffer key(key_ptr, key_len);
+  cabi::InBuffer value(value_ptr, value_len);
+  return ReturnStatus(self->bucket.Set(key.text(), value.bytes()));
+}
+
+uint32_t Delete(BucketRep* self, uint32_t key_ptr, uint32_t key_len) {
+  cabi::InBuffer key(key_ptr, key_len);
+  return ReturnStatus(self->bucket.Delete(key.text()));
+}
+
+uint32_t Exists(BucketRep* self, uint32_t key_ptr, uint32_t key_len) {
+  cabi::InBuffer key(key_ptr, key_len);
+  auto exists = self->bucket.Exists(key.text());
+  return Return<BoolResult>(exists, [](auto& e) { return *e; });
+}
+
+// One page, with the keys that are not UTF-8 (another Redis client can write one) left out: they
+// cannot be named through a WIT string (README, "Contract").
+util::Result<kv::KeyPage> ListKeys(BucketRep* self, std::optional<uint64_t> from) {
+  auto page = self->bucket.ListKeys(from);
+  if (page.ok()) std::erase_if(page->keys, [](auto& k) { return !util::IsValidUtf8(k); });
+  return page;
+}
+
+uint32_t GetMany(BucketRep* bucket, uint32_t keys_ptr, uint32_t keys_len) {
+  InStringList keys(keys_ptr, keys_len);
+  auto values = bucket->bucket.GetMany(keys.views());
+  return Return<GetManyResult>(values, [&keys](auto& v) {
+    std::vector<std::optional<KeyValue::Value>> out;
+    out.reserve(v->size());
+    for (size_t i = 0; i < v->size(); ++i) {
+      auto& value = (*v)[i];
+      if (value) {
+        out.emplace_back(std::in_place, std::string(keys.views()[i]), std::move(*value));
+      } else {
+        out.emplace_back();
+      }
+    }
+    return out;
+  });
+}
+
+uint32_t SetMany(BucketRep* bucket, uint32_t pairs_ptr, uint32_t pairs_len) {
+  GuestMemory mem;
+  constexpr uint32_t kPairSize = KeyValue::kLayout.size;
+  constexpr uint32_t kValueOffset = KeyValue::kOffset<1>;
+  std::vector<kv::KeyValueView> pairs;
+  pairs.reserve(pairs_len);
+  for (uint32_t i = 0; i < pairs_len; ++i) {
+    uint32_t at = pairs_ptr + i * kPairSize;
+    pairs.push_back(
+        {{cabi::PointerAt<const char>(cabi::LoadU32(mem, at)), cabi::LoadU32(mem, at + 4)},
+         {cabi::PointerAt<const uint8_t>(cabi::LoadU32(mem, at + kValueOffset)),
+          cabi::LoadU32(mem, at + kValueOffset + 4)}});
+  }
+  util::Status status = bucket->bucket.SetMany(pairs);
+  cabi::Codec<cabi::List<KeyValue>>::ReleaseElements(mem, pairs_ptr, pairs_len);
+  return ReturnStatus(status);
+}
+
+uint32_t DeleteMany(BucketRep* bucket, uint32_t keys_ptr, uint32_t keys_len) {
+  InStringList keys(keys_ptr, keys_len);
+  return ReturnStatus(bucket->bucket.DeleteMany(keys.views()));
+}
+
+// draft2's cursor text: the decimal form of the engine's cursor. Anything else was not handed out
+// by us and is a clean error.
+util::Result<uint64_t> ParseCursor(std::string_view text) {
+  uint64_t n = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+  if (text.empty() || ec != std::errc() || end != text.data() + text.size() ||
+      (text.size() > 1 && text[0] == '0')) {
+    return util::InvalidArgument("list-keys: the cursor " + util::Quoted(util::ToValidUtf8(text)) +
+                                 " was not handed out by this store");
+  }
+  return n;
+}
+
 }  // namespace
 }  // namespace bindings::keyvalue
 
 namespace kvb = bindings::keyvalue;
 
-// Legacy core names (canonical-abi-cpp.md §1): "<interface>#<function>".
+// Legacy core names (docs/canonical-abi.md): "<interface>#<function>".
 #define KV_STORE "wasi:keyvalue/store@0.2.0-draft"
 #define KV_ATOMICS "wasi:keyvalue/atomics@0.2.0-draft"
 #define KV_BATCH "wasi:keyvalue/batch@0.2.0-draft"
+#define KV_STORE2 "wasi:keyvalue/store@0.2.0-draft2"
+#define KV_ATOMICS2 "wasi:keyvalue/atomics@0.2.0-draft2"
+#define KV_BATCH2 "wasi:keyvalue/batch@0.2.0-draft2"
 #define KV_EXPORT(name) extern "C" __attribute__((export_name(name)))
 
 extern "C" {
 __attribute__((import_module("[export]" KV_STORE), import_name("[resource-new]bucket"))) uint32_t
-kv_bucket_resource_new(kvb::BucketRep* rep);
+kv_bucket_resource_new(void* rep);
+__attribute__((import_module("[export]" KV_STORE2), import_name("[resource-new]bucket"))) uint32_t
+kv_bucket2_resource_new(void* rep);
+__attribute__((import_module("[export]" KV_ATOMICS2), import_name("[resource-new]cas"))) uint32_t
+kv_cas_resource_new(void* rep);
+__attribute__((import_module("[export]" KV_ATOMICS2), import_name("[resource-rep]cas"))) void*
+kv_cas_resource_rep(uint32_t handle);
+__attribute__((import_module("[export]" KV_ATOMICS2), import_name("[resource-drop]cas"))) void
+kv_cas_resource_drop(uint32_t handle);
 }
 
-KV_EXPORT(KV_STORE "#open") uint32_t kv_open(uint32_t name_ptr, uint32_t name_len) {
-  cabi::InBuffer name(name_ptr, name_len);
-  auto& store = kvb::ProviderStore();
-  if (!store.ok()) {
-    return kvb::Return<kvb::OpenResult>(store, [](auto&) { return 0u; });
+// The functions both versions share, under each version's names: `STORE` and `BATCH` are the
+// interface names, `P` a prefix that keeps the C symbols apart.
+#define KV_SHARED_EXPORTS(STORE, BATCH, P)                                                      \
+  KV_EXPORT(STORE "#[dtor]bucket") void P##_bucket_dtor(kvb::BucketRep* rep) { delete rep; }   \
+  KV_EXPORT(STORE "#[method]bucket.get")                                                       \
+  uint32_t P##_get(kvb::BucketRep* self, uint32_t ptr, uint32_t len) {                         \
+    return kvb::Get(self, ptr, len);                                                           \
+  }                                                                                            \
+  KV_EXPORT("cabi_post_" STORE "#[method]bucket.get") void P##_get_post(uint32_t area) {       \
+    kvb::PostReturn<kvb::GetResult>(area);                                                     \
+  }                                                                                            \
+  KV_EXPORT(STORE "#[method]bucket.set")                                                       \
+  uint32_t P##_set(kvb::BucketRep* self, uint32_t kp, uint32_t kl, uint32_t vp, uint32_t vl) { \
+    return kvb::Set(self, kp, kl, vp, vl);                                                     \
+  }                                                                                            \
+  KV_EXPORT("cabi_post_" STORE "#[method]bucket.set") void P##_set_post(uint32_t area) {       \
+    kvb::PostReturn<kvb::UnitResult>(area);                                                    \
+  }                                                                                            \
+  KV_EXPORT(STORE "#[method]bucket.delete")                                                    \
+  uint32_t P##_delete(kvb::BucketRep* self, uint32_t ptr, uint32_t len) {                      \
+    return kvb::Delete(self, ptr, len);                                                        \
+  }                                                                                            \
+  KV_EXPORT("cabi_post_" STORE "#[method]bucket.delete") void P##_delete_post(uint32_t area) { \
+    kvb::PostReturn<kvb::UnitResult>(area);                                                    \
+  }                                                                                            \
+  KV_EXPORT(STORE "#[method]bucket.exists")                                                    \
+  uint32_t P##_exists(kvb::BucketRep* self, uint32_t ptr, uint32_t len) {                      \
+    return kvb::Exists(self, ptr, len);                                                        \
+  }                                                                                            \
+  KV_EXPORT("cabi_post_" STORE "#[method]bucket.exists") void P##_exists_post(uint32_t area) { \
+    kvb::PostReturn<kvb::BoolResult>(area);                                                    \
+  }                                                                                            \
+  KV_EXPORT(BATCH "#get-many")                                                                 \
+  uint32_t P##_get_many(kvb::BucketRep* bucket, uint32_t ptr, uint32_t len) {                  \
+    return kvb::GetMany(bucket, ptr, len);                                                     \
+  }                                                                                            \
+  KV_EXPORT("cabi_post_" BATCH "#get-many") void P##_get_many_post(uint32_t area) {            \
+    kvb::PostReturn<kvb::GetManyResult>(area);                                                 \
+  }                                                                                            \
+  KV_EXPORT(BATCH "#set-many")                                                                 \
+  uint32_t P##_set_many(kvb::BucketRep* bucket, uint32_t ptr, uint32_t len) {                  \
+    return kvb::SetMany(bucket, ptr, len);                                                     \
+  }                                                                                            \
+  KV_EXPORT("cabi_post_" BATCH "#set-many") void P##_set_many_post(uint32_t area) {            \
+    kvb::PostReturn<kvb::UnitResult>(area);                                                    \
+  }                                                                                            \
+  KV_EXPORT(BATCH "#delete-many")                                                              \
+  uint32_t P##_delete_many(kvb::BucketRep* bucket, uint32_t ptr, uint32_t len) {               \
+    return kvb::DeleteMany(bucket, ptr, len);                                                  \
+  }                                                                                            \
+  KV_EXPORT("cabi_post_" BATCH "#delete-many") void P##_delete_many_post(uint32_t area) {      \
+    kvb::PostReturn<kvb::UnitResult>(area);                                                    \
   }
-  auto bucket = (*store)->Open(name.text());
-  return kvb::Return<kvb::OpenResult>(bucket, [](auto& b) {
-    return kv_bucket_resource_new(new kvb::BucketRep{std::move(b).value()});
-  });
+
+KV_SHARED_EXPORTS(KV_STORE, KV_BATCH, kv)
+KV_SHARED_EXPORTS(KV_STORE2, KV_BATCH2, kv2)
+
+// ---- wasi:keyvalue@0.2.0-draft ----
+
+KV_EXPORT(KV_STORE "#open") uint32_t kv_open(uint32_t name_ptr, uint32_t name_len) {
+  return kvb::Open(name_ptr, name_len, kv_bucket_resource_new);
 }
 KV_EXPORT("cabi_post_" KV_STORE "#open") void kv_open_post(uint32_t area) {
   kvb::PostReturn<kvb::OpenResult>(area);
-}
-
-KV_EXPORT(KV_STORE "#[dtor]bucket") void kv_bucket_dtor(kvb::BucketRep* rep) { delete rep; }
-
-KV_EXPORT(KV_STORE "#[method]bucket.get")
-uint32_t kv_get(kvb::BucketRep* self, uint32_t key_ptr, uint32_t key_len) {
-  cabi::InBuffer key(key_ptr, key_len);
-  // The value goes straight from the store into the buffer the caller receives.
-  kvb::PlacingSink sink;
-  auto found = self->bucket.GetInto(key.text(), sink);
-  if (!found.ok()) sink.Discard();
-  return kvb::Return<kvb::PlacedGetResult>(
-      found, [&](auto& f) { return *f ? std::optional(sink.placed()) : std::nullopt; });
-}
-KV_EXPORT("cabi_post_" KV_STORE "#[method]bucket.get") void kv_get_post(uint32_t area) {
-  kvb::PostReturn<kvb::GetResult>(area);
-}
-
-KV_EXPORT(KV_STORE "#[method]bucket.set")
-uint32_t kv_set(kvb::BucketRep* self, uint32_t key_ptr, uint32_t key_len, uint32_t value_ptr,
-                uint32_t value_len) {
-  cabi::InBuffer key(key_ptr, key_len);
-  cabi::InBuffer value(value_ptr, value_len);
-  return kvb::ReturnStatus(self->bucket.Set(key.text(), value.bytes()));
-}
-KV_EXPORT("cabi_post_" KV_STORE "#[method]bucket.set") void kv_set_post(uint32_t area) {
-  kvb::PostReturn<kvb::UnitResult>(area);
-}
-
-KV_EXPORT(KV_STORE "#[method]bucket.delete")
-uint32_t kv_delete(kvb::BucketRep* self, uint32_t key_ptr, uint32_t key_len) {
-  cabi::InBuffer key(key_ptr, key_len);
-  return kvb::ReturnStatus(self->bucket.Delete(key.text()));
-}
-KV_EXPORT("cabi_post_" KV_STORE "#[method]bucket.delete") void kv_delete_post(uint32_t area) {
-  kvb::PostReturn<kvb::UnitResult>(area);
-}
-
-KV_EXPORT(KV_STORE "#[method]bucket.exists")
-uint32_t kv_exists(kvb::BucketRep* self, uint32_t key_ptr, uint32_t key_len) {
-  cabi::InBuffer key(key_ptr, key_len);
-  auto exists = self->bucket.Exists(key.text());
-  return kvb::Return<kvb::BoolResult>(exists, [](auto& e) { return *e; });
-}
-KV_EXPORT("cabi_post_" KV_STORE "#[method]bucket.exists") void kv_exists_post(uint32_t area) {
-  kvb::PostReturn<kvb::BoolResult>(area);
 }
 
 KV_EXPORT(KV_STORE "#[method]bucket.list-keys")
 uint32_t kv_list_keys(kvb::BucketRep* self, uint32_t cursor_is_some, uint64_t cursor) {
   std::optional<uint64_t> from;
   if (cursor_is_some != 0) from = cursor;
-  auto page = self->bucket.ListKeys(from);
-  // A key that is not UTF-8 (another Redis client can write one) cannot be named through a WIT
-  // string: it is left out of the page (README, "Contract").
-  if (page.ok()) std::erase_if(page->keys, [](auto& k) { return !util::IsValidUtf8(k); });
+  auto page = kvb::ListKeys(self, from);
   return kvb::Return<kvb::ListKeysResult>(
       page, [](auto& p) { return kvb::KeyResponse::Value(std::move(p->keys), p->cursor); });
 }
@@ -220,55 +346,89 @@ KV_EXPORT("cabi_post_" KV_ATOMICS "#increment") void kv_increment_post(uint32_t 
   kvb::PostReturn<kvb::IncrementResult>(area);
 }
 
-KV_EXPORT(KV_BATCH "#get-many")
-uint32_t kv_get_many(kvb::BucketRep* bucket, uint32_t keys_ptr, uint32_t keys_len) {
-  kvb::InStringList keys(keys_ptr, keys_len);
-  auto values = bucket->bucket.GetMany(keys.views());
-  return kvb::Return<kvb::GetManyResult>(values, [&keys](auto& v) {
-    std::vector<std::optional<kvb::KeyValue::Value>> out;
-    out.reserve(v->size());
-    for (size_t i = 0; i < v->size(); ++i) {
-      auto& value = (*v)[i];
-      if (value) {
-        out.emplace_back(std::in_place, std::string(keys.views()[i]), std::move(*value));
-      } else {
-        out.emplace_back();
-      }
-    }
-    return out;
+// ---- wasi:keyvalue@0.2.0-draft2 ----
+
+KV_EXPORT(KV_STORE2 "#open") uint32_t kv2_open(uint32_t name_ptr, uint32_t name_len) {
+  return kvb::Open(name_ptr, name_len, kv_bucket2_resource_new);
+}
+KV_EXPORT("cabi_post_" KV_STORE2 "#open") void kv2_open_post(uint32_t area) {
+  kvb::PostReturn<kvb::OpenResult>(area);
+}
+
+KV_EXPORT(KV_STORE2 "#[method]bucket.list-keys")
+uint32_t kv2_list_keys(kvb::BucketRep* self, uint32_t cursor_is_some, uint32_t cursor_ptr,
+                       uint32_t cursor_len) {
+  util::Result<kv::KeyPage> page = util::Status::Ok();
+  if (cursor_is_some != 0) {
+    cabi::InBuffer cursor(cursor_ptr, cursor_len);
+    auto from = kvb::ParseCursor(cursor.text());
+    page = from.ok() ? kvb::ListKeys(self, *from) : util::Result<kv::KeyPage>(from.status());
+  } else {
+    page = kvb::ListKeys(self, std::nullopt);
+  }
+  return kvb::Return<kvb::ListKeysResult2>(page, [](auto& p) {
+    std::optional<std::string> next;
+    if (p->cursor) next = kv::FormatCounter(*p->cursor);
+    return kvb::KeyResponse2::Value(std::move(p->keys), std::move(next));
   });
 }
-KV_EXPORT("cabi_post_" KV_BATCH "#get-many") void kv_get_many_post(uint32_t area) {
-  kvb::PostReturn<kvb::GetManyResult>(area);
+KV_EXPORT("cabi_post_" KV_STORE2 "#[method]bucket.list-keys")
+void kv2_list_keys_post(uint32_t area) {
+  kvb::PostReturn<kvb::ListKeysResult2>(area);
 }
 
-KV_EXPORT(KV_BATCH "#set-many")
-uint32_t kv_set_many(kvb::BucketRep* bucket, uint32_t pairs_ptr, uint32_t pairs_len) {
+KV_EXPORT(KV_ATOMICS2 "#increment")
+uint32_t kv2_increment(kvb::BucketRep* bucket, uint32_t key_ptr, uint32_t key_len, int64_t delta) {
+  cabi::InBuffer key(key_ptr, key_len);
+  auto sum = bucket->bucket.IncrementSigned(key.text(), delta);
+  return kvb::Return<kvb::IncrementResult2>(sum, [](auto& s) { return *s; });
+}
+KV_EXPORT("cabi_post_" KV_ATOMICS2 "#increment") void kv2_increment_post(uint32_t area) {
+  kvb::PostReturn<kvb::IncrementResult2>(area);
+}
+
+KV_EXPORT(KV_ATOMICS2 "#[dtor]cas") void kv2_cas_dtor(kvb::CasRep* rep) { delete rep; }
+
+KV_EXPORT(KV_ATOMICS2 "#[static]cas.new")
+uint32_t kv2_cas_new(kvb::BucketRep* bucket, uint32_t key_ptr, uint32_t key_len) {
+  cabi::InBuffer key(key_ptr, key_len);
+  auto seen = bucket->bucket.ReadForSwap(key.text());
+  return kvb::Return<kvb::CasNewResult>(seen, [&](auto& s) {
+    return kv_cas_resource_new(new kvb::CasRep{bucket->bucket, std::move(s).value()});
+  });
+}
+KV_EXPORT("cabi_post_" KV_ATOMICS2 "#[static]cas.new") void kv2_cas_new_post(uint32_t area) {
+  kvb::PostReturn<kvb::CasNewResult>(area);
+}
+
+KV_EXPORT(KV_ATOMICS2 "#[method]cas.current") uint32_t kv2_cas_current(kvb::CasRep* self) {
+  util::Result<std::optional<kv::Bytes>> value = self->seen.value;
+  return kvb::Return<kvb::GetResult>(value, [](auto& v) { return *v; });
+}
+KV_EXPORT("cabi_post_" KV_ATOMICS2 "#[method]cas.current") void kv2_cas_current_post(uint32_t area) {
+  kvb::PostReturn<kvb::GetResult>(area);
+}
+
+// `cas` is an owned handle in our own table: its representation is read, and the handle dropped
+// (which runs the destructor) once the swap is decided.
+KV_EXPORT(KV_ATOMICS2 "#swap")
+uint32_t kv2_swap(uint32_t cas, uint32_t value_ptr, uint32_t value_len) {
+  cabi::InBuffer value(value_ptr, value_len);
+  auto* rep = static_cast<kvb::CasRep*>(kv_cas_resource_rep(cas));
+  auto swapped = rep->bucket.Swap(rep->seen, value.bytes());
+  kv::Bucket bucket = rep->bucket;
+  kv_cas_resource_drop(cas);
   cabi::GuestMemory mem;
-  constexpr uint32_t kPairSize = kvb::KeyValue::kLayout.size;
-  constexpr uint32_t kValueOffset = kvb::KeyValue::kOffset<1>;
-  std::vector<kv::KeyValueView> pairs;
-  pairs.reserve(pairs_len);
-  for (uint32_t i = 0; i < pairs_len; ++i) {
-    uint32_t at = pairs_ptr + i * kPairSize;
-    pairs.push_back(
-        {{cabi::PointerAt<const char>(cabi::LoadU32(mem, at)), cabi::LoadU32(mem, at + 4)},
-         {cabi::PointerAt<const uint8_t>(cabi::LoadU32(mem, at + kValueOffset)),
-          cabi::LoadU32(mem, at + kValueOffset + 4)}});
+  kvb::SwapResult::Value out;
+  if (!swapped.ok()) {
+    out.emplace<1>(std::in_place_index<kvb::kStoreError>, kvb::ToWitError(swapped.status()));
+  } else if (swapped->has_value()) {
+    uint32_t now = kv_cas_resource_new(new kvb::CasRep{bucket, std::move(**swapped)});
+    out.emplace<1>(std::in_place_index<kvb::kCasFailed>, now);
   }
-  util::Status status = bucket->bucket.SetMany(pairs);
-  cabi::Codec<cabi::List<kvb::KeyValue>>::ReleaseElements(mem, pairs_ptr, pairs_len);
-  return kvb::ReturnStatus(status);
+  cabi::Codec<kvb::SwapResult>::Store(mem, kvb::ReturnArea(), out);
+  return kvb::ReturnArea();
 }
-KV_EXPORT("cabi_post_" KV_BATCH "#set-many") void kv_set_many_post(uint32_t area) {
-  kvb::PostReturn<kvb::UnitResult>(area);
-}
-
-KV_EXPORT(KV_BATCH "#delete-many")
-uint32_t kv_delete_many(kvb::BucketRep* bucket, uint32_t keys_ptr, uint32_t keys_len) {
-  kvb::InStringList keys(keys_ptr, keys_len);
-  return kvb::ReturnStatus(bucket->bucket.DeleteMany(keys.views()));
-}
-KV_EXPORT("cabi_post_" KV_BATCH "#delete-many") void kv_delete_many_post(uint32_t area) {
-  kvb::PostReturn<kvb::UnitResult>(area);
+KV_EXPORT("cabi_post_" KV_ATOMICS2 "#swap") void kv2_swap_post(uint32_t area) {
+  kvb::PostReturn<kvb::SwapResult>(area);
 }

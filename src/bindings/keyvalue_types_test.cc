@@ -24,6 +24,15 @@ TEST(KeyValueTypesTest, Layouts) {
   EXPECT_EQ(IncrementResult::kLayout, (Layout{24, 8}));
   EXPECT_EQ(KeyValue::kLayout, (Layout{16, 4}));
   EXPECT_EQ(cabi::Option<KeyValue>::kLayout, (Layout{20, 4}));
+  // draft2
+  EXPECT_EQ(KeyResponse2::kLayout, (Layout{20, 4}));
+  EXPECT_EQ(KeyResponse2::kOffset<1>, 8u);
+  EXPECT_EQ(ListKeysResult2::kLayout, (Layout{24, 4}));
+  EXPECT_EQ(IncrementResult2::kLayout, (Layout{16, 8}));
+  EXPECT_EQ(CasError::kLayout, (Layout{16, 4}));
+  EXPECT_EQ(CasError::kVariant.payload_offset, 4u);
+  EXPECT_EQ(SwapResult::kLayout, (Layout{20, 4}));
+  EXPECT_EQ(SwapResult::kVariant.payload_offset, 4u);
 }
 
 TEST(KeyValueTypesTest, EveryResultReturnsThroughMemoryAndFitsTheReturnArea) {
@@ -33,6 +42,12 @@ TEST(KeyValueTypesTest, EveryResultReturnsThroughMemoryAndFitsTheReturnArea) {
   EXPECT_TRUE(fits(ListKeysResult::kLayout));
   EXPECT_TRUE(fits(IncrementResult::kLayout));
   EXPECT_TRUE(fits(GetManyResult::kLayout));
+  EXPECT_TRUE(fits(ListKeysResult2::kLayout));
+  EXPECT_TRUE(fits(IncrementResult2::kLayout));
+  EXPECT_TRUE(fits(SwapResult::kLayout));
+  EXPECT_TRUE(cabi::kReturnsThroughMemory<SwapResult>);
+  // draft2's list-keys takes (self, option<string>) flat: 1 + 3 values.
+  EXPECT_EQ(cabi::Option<cabi::String>::kFlat, 3u);
   EXPECT_TRUE(cabi::kReturnsThroughMemory<OpenResult>);
   EXPECT_TRUE(cabi::kReturnsThroughMemory<UnitResult>);
   EXPECT_TRUE(cabi::kReturnsThroughMemory<ListKeysResult>);
