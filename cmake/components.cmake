@@ -70,13 +70,24 @@ kv_component(kv-file provider reactor
 kv_component(kv_demo consumer reactor
   components/kv_demo/main.cc
   src/bindings/keyvalue_imports.cc
+  src/bindings/keyvalue_imports_draft.cc
   src/bindings/cli_run.cc
   src/abi/guest.cc)
 
-kv_component(kv_conformance consumer reactor
+kv_component(kv_demo_draft2 consumer-draft2 reactor
+  components/kv_demo/main.cc
+  src/bindings/keyvalue_imports.cc
+  src/bindings/keyvalue_imports_draft2.cc
+  src/bindings/cli_run.cc
+  src/abi/guest.cc)
+target_compile_definitions(kv_demo_draft2-core PRIVATE KV_DEMO_DRAFT2)
+
+kv_component(kv_conformance conformance reactor
   components/kv_conformance/main.cc
   components/kv_conformance/cases.cc
   src/bindings/keyvalue_imports.cc
+  src/bindings/keyvalue_imports_draft.cc
+  src/bindings/keyvalue_imports_draft2.cc
   src/bindings/cli_run.cc
   src/abi/guest.cc)
 target_include_directories(kv_conformance-core PRIVATE ${CMAKE_SOURCE_DIR}/components)
@@ -84,6 +95,7 @@ target_include_directories(kv_conformance-core PRIVATE ${CMAKE_SOURCE_DIR}/compo
 kv_component(kv_bench consumer reactor
   components/kv_bench/main.cc
   src/bindings/keyvalue_imports.cc
+  src/bindings/keyvalue_imports_draft.cc
   src/bindings/cli_run.cc
   src/abi/guest.cc)
 
