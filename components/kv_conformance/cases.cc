@@ -1,6 +1,10 @@
-// The conformance cases: product.md's contract decisions, as a consumer can observe them through
-// wasi:keyvalue@0.2.0-draft. Each case works in buckets of its own (`<prefix><case>...`).
+// The conformance cases: the README's contract decisions, as a consumer can observe them through
+// wasi:keyvalue at the version `--contract` names (0.2.0-draft or 0.2.0-draft2). Every case runs
+// through either version; the draft2 ones (signed counters, compare-and-swap) report SKIP under
+// draft, and the `versions` cases use both at once. Each case works in buckets of its own
+// (`<prefix><case>...`).
 #include <algorithm>
+#include <charconv>
 #include <cstdio>
 #include <ctime>
 #include <functional>
@@ -18,13 +22,22 @@
 namespace conformance {
 namespace {
 
+using bindings::keyvalue::Contract;
 using bindings::keyvalue::ImportedBucket;
+using bindings::keyvalue::ImportedCas;
+using bindings::keyvalue::TextKeyPage;
 using kv::AsBytes;
 using kv::Bytes;
 
 std::string Bucket(const Options& o, std::string_view suffix) {
   return o.prefix + std::string(suffix);
 }
+
+util::Result<ImportedBucket> Open(const Options& o, std::string_view name) {
+  return ImportedBucket::Open(name, o.contract);
+}
+
+bool Draft2(const Options& o) { return o.contract == Contract::kDraft2; }
 
 std::string Show(const std::optional<Bytes>& v) {
   if (!v) return "none";
@@ -42,9 +55,9 @@ struct Walk {
 util::Result<Walk> WalkAll(ImportedBucket& b, const Options& o,
                            const std::function<util::Status(size_t page)>& between = {}) {
   Walk w;
-  std::optional<uint64_t> cursor;
+  std::optional<std::string> cursor;
   for (;;) {
-    ASSIGN_OR_RETURN(kv::KeyPage page, b.ListKeys(cursor));
+    ASSIGN_OR_RETURN(TextKeyPage page, b.ListKeysText(cursor));
     ++w.pages;
     if (page.keys.size() > o.page_keys) {
       return util::InvalidArgument("a page held " + std::to_string(page.keys.size()) +
@@ -61,21 +74,21 @@ util::Result<Walk> WalkAll(ImportedBucket& b, const Options& o,
 
 // ---- store ----
 
-Outcome OpenDefault(const Options&) {
-  KV_TRY(auto b, ImportedBucket::Open(""));
+Outcome OpenDefault(const Options& o) {
+  KV_TRY(auto b, Open(o, ""));
   KV_TRY(auto e, b.Exists("conformance-probe"));
   (void)e;
   return Outcome::Pass();
 }
 
 Outcome OpenNamed(const Options& o) {
-  KV_TRY(auto b, ImportedBucket::Open(Bucket(o, "open-named")));
+  KV_TRY(auto b, Open(o, Bucket(o, "open-named")));
   KV_OK(b.Set("k", AsBytes("v")));
   return Outcome::Pass();
 }
 
 Outcome GetMissing(const Options& o) {
-  KV_TRY(auto b, ImportedBucket::Open(Bucket(o, "get-missing")));
+  KV_TRY(auto b, Open(o, Bucket(o, "get-missing")));
   KV_TRY(auto v, b.Get("missing"));
   KV_EXPECT(!v, "got " + Show(v));
   KV_TRY(bool e, b.Exists("missing"));
@@ -84,14 +97,14 @@ Outcome GetMissing(const Options& o) {
 }
 
 Outcome DeleteMissing(const Options& o) {
-  KV_TRY(auto b, ImportedBucket::Open(Bucket(o, "delete-missing")));
+  KV_TRY(auto b, Open(o, Bucket(o, "delete-missing")));
   KV_OK(b.Delete("never-set"));
   return Outcome::Pass();
 }
 
 Outcome RoundTrip(const Options& o, std::string_view bucket, std::string_view key,
                   const Bytes& value) {
-  KV_TRY(auto b, ImportedBucket::Open(Bucket(o, bucket)));
+  KV_TRY(auto b, Open(o, Bucket(o, bucket)));
   KV_OK(b.Set(key, value));
   KV_TRY(auto v, b.Get(key));
   KV_EXPECT(v && *v == value, "wrote " + Show(value) + ", read " + Show(v));
@@ -111,7 +124,7 @@ Outcome MegabyteValue(const Options& o) {
 }
 
 Outcome Overwrite(const Options& o) {
-  KV_TRY(auto b, ImportedBucket::Open(Bucket(o, "overwrite")));
+  KV_TRY(auto b, Open(o, Bucket(o, "overwrite")));
   KV_OK(b.Set("k", AsBytes("first")));
   KV_OK(b.Set("k", AsBytes("second, longer")));
   KV_OK(b.Set("k", AsBytes("3")));
@@ -121,7 +134,7 @@ Outcome Overwrite(const Options& o) {
 }
 
 Outcome DeleteThenGet(const Options& o) {
-  KV_TRY(auto b, ImportedBucket::Open(Bucket(o, "delete-then-get")));
+  KV_TRY(auto b, Open(o, Bucket(o, "delete-then-get")));
   KV_OK(b.Set("k", AsBytes("v")));
   KV_OK(b.Delete("k"));
   KV_TRY(auto v, b.Get("k"));
@@ -136,7 +149,7 @@ Outcome KeyCase(const Options& o, std::string_view name, std::string_view key) {
   Outcome r = RoundTrip(o, bucket, key, Text("value of " + std::string(name)));
   if (r.kind != Outcome::Kind::kPass) return r;
   // The key must also list as itself.
-  KV_TRY(auto b, ImportedBucket::Open(Bucket(o, bucket)));
+  KV_TRY(auto b, Open(o, Bucket(o, bucket)));
   KV_TRY(Walk w, WalkAll(b, o));
   KV_EXPECT(w.seen.size() == 1 && w.seen.begin()->first == key, "list-keys does not show the key");
   return Outcome::Pass();
@@ -155,8 +168,8 @@ Outcome Key4KiB(const Options& o) { return KeyCase(o, "4kib", std::string(4096, 
 // ---- buckets ----
 
 Outcome SameNameSharesWrites(const Options& o) {
-  KV_TRY(auto a, ImportedBucket::Open(Bucket(o, "shared")));
-  KV_TRY(auto b, ImportedBucket::Open(Bucket(o, "shared")));
+  KV_TRY(auto a, Open(o, Bucket(o, "shared")));
+  KV_TRY(auto b, Open(o, Bucket(o, "shared")));
   KV_OK(a.Set("k", AsBytes("from a")));
   KV_TRY(auto v, b.Get("k"));
   KV_EXPECT(v && *v == Text("from a"), "second handle read " + Show(v));
@@ -168,10 +181,10 @@ Outcome SameNameSharesWrites(const Options& o) {
 
 Outcome ReopenKeepsData(const Options& o) {
   {
-    KV_TRY(auto a, ImportedBucket::Open(Bucket(o, "reopen")));
+    KV_TRY(auto a, Open(o, Bucket(o, "reopen")));
     KV_OK(a.Set("k", AsBytes("kept")));
   }  // the handle is dropped here
-  KV_TRY(auto b, ImportedBucket::Open(Bucket(o, "reopen")));
+  KV_TRY(auto b, Open(o, Bucket(o, "reopen")));
   KV_TRY(auto v, b.Get("k"));
   KV_EXPECT(v && *v == Text("kept"), "after reopen: " + Show(v));
   return Outcome::Pass();
@@ -181,11 +194,11 @@ Outcome BucketsAreIsolated(const Options& o) {
   const std::vector<std::string> names = {"iso",  "iso-",  "iso-a",  "iso-ab", "iso:", "iso:a",
                                           "iso*", "iso/a", "iso/..", "iso?",   "iso["};
   for (const auto& n : names) {
-    KV_TRY(auto b, ImportedBucket::Open(Bucket(o, n)));
+    KV_TRY(auto b, Open(o, Bucket(o, n)));
     KV_OK(b.Set("same-key", AsBytes(n)));
   }
   for (const auto& n : names) {
-    KV_TRY(auto b, ImportedBucket::Open(Bucket(o, n)));
+    KV_TRY(auto b, Open(o, Bucket(o, n)));
     KV_TRY(auto v, b.Get("same-key"));
     KV_EXPECT(v && *v == Text(n), "bucket `" + n + "` reads " + Show(v));
     KV_TRY(Walk w, WalkAll(b, o));
@@ -198,7 +211,7 @@ Outcome BucketsAreIsolated(const Options& o) {
 // ---- list-keys ----
 
 Outcome ListEmpty(const Options& o) {
-  KV_TRY(auto b, ImportedBucket::Open(Bucket(o, "list-empty")));
+  KV_TRY(auto b, Open(o, Bucket(o, "list-empty")));
   KV_TRY(kv::KeyPage page, b.ListKeys(std::nullopt));
   KV_EXPECT(page.keys.empty(), "an empty bucket listed keys");
   KV_EXPECT(!page.cursor, "an empty bucket returned a cursor");
@@ -207,7 +220,7 @@ Outcome ListEmpty(const Options& o) {
 
 Outcome WalkOf(const Options& o, std::string_view name, size_t n) {
   std::string bucket = "walk-" + std::string(name);
-  KV_TRY(auto b, ImportedBucket::Open(Bucket(o, bucket)));
+  KV_TRY(auto b, Open(o, Bucket(o, bucket)));
   std::vector<std::string> keys;
   for (size_t i = 0; i < n; ++i) keys.push_back("key-" + std::to_string(i));
   for (size_t start = 0; start < n; start += 1000) {
@@ -231,7 +244,7 @@ Outcome WalkPagePlus1(const Options& o) { return WalkOf(o, "page+1", o.page_keys
 Outcome Walk10Pages(const Options& o) { return WalkOf(o, "10-pages", 10 * o.page_keys); }
 
 Outcome WalkDuringChanges(const Options& o) {
-  KV_TRY(auto b, ImportedBucket::Open(Bucket(o, "walk-churn")));
+  KV_TRY(auto b, Open(o, Bucket(o, "walk-churn")));
   size_t n = 3 * o.page_keys;
   for (size_t i = 0; i < n; ++i) {
     KV_OK(b.Set("stable-" + std::to_string(i), AsBytes("v")));
@@ -256,10 +269,20 @@ Outcome WalkDuringChanges(const Options& o) {
 }
 
 Outcome InventedCursors(const Options& o) {
-  KV_TRY(auto b, ImportedBucket::Open(Bucket(o, "cursors")));
+  KV_TRY(auto b, Open(o, Bucket(o, "cursors")));
   for (int i = 0; i < 10; ++i) KV_OK(b.Set("k" + std::to_string(i), AsBytes("v")));
-  for (uint64_t c : {uint64_t{0}, uint64_t{7}, uint64_t{123456789}, UINT64_MAX - 1, UINT64_MAX}) {
-    auto page = b.ListKeys(c);  // a clean page or a clean error: both are fine
+  // Numbers a store could hand out, and under draft2 text no store of ours does.
+  std::vector<std::string> invented = {"0", "7", "123456789", "18446744073709551614",
+                                       "18446744073709551615"};
+  if (Draft2(o)) {
+    for (const char* text : {"", "abc", "-1", "01", "1e3", "99999999999999999999999", "Ã©",
+                             " 7", "7 "}) {
+      invented.emplace_back(text);
+    }
+    invented.push_back(std::string(5000, '9'));
+  }
+  for (const std::string& c : invented) {
+    auto page = b.ListKeysText(c);  // a clean page or a clean error: both are fine
     if (page.ok()) {
       KV_EXPECT(page->keys.size() <= o.page_keys, "an oversize page");
     }
@@ -273,14 +296,14 @@ Outcome InventedCursors(const Options& o) {
 // ---- atomics ----
 
 Outcome IncrementMissing(const Options& o) {
-  KV_TRY(auto b, ImportedBucket::Open(Bucket(o, "inc-missing")));
+  KV_TRY(auto b, Open(o, Bucket(o, "inc-missing")));
   KV_TRY(uint64_t v, b.Increment("n", 5));
   KV_EXPECT(v == 5, "a missing key incremented by 5 gave " + std::to_string(v));
   return Outcome::Pass();
 }
 
 Outcome IncrementRepeated(const Options& o) {
-  KV_TRY(auto b, ImportedBucket::Open(Bucket(o, "inc-repeated")));
+  KV_TRY(auto b, Open(o, Bucket(o, "inc-repeated")));
   uint64_t want = 0;
   for (uint64_t d : {1u, 2u, 3u, 0u, 1000u}) {
     want += d;
@@ -291,7 +314,7 @@ Outcome IncrementRepeated(const Options& o) {
 }
 
 Outcome IncrementReadsAsDecimal(const Options& o) {
-  KV_TRY(auto b, ImportedBucket::Open(Bucket(o, "inc-decimal")));
+  KV_TRY(auto b, Open(o, Bucket(o, "inc-decimal")));
   KV_TRY(uint64_t v, b.Increment("n", 1234567));
   (void)v;
   KV_TRY(auto text, b.Get("n"));
@@ -303,8 +326,8 @@ Outcome IncrementReadsAsDecimal(const Options& o) {
 }
 
 Outcome IncrementNonNumeric(const Options& o) {
-  KV_TRY(auto b, ImportedBucket::Open(Bucket(o, "inc-text")));
-  for (std::string_view bad : {"hello", "", "-1", "1.5", " 7"}) {
+  KV_TRY(auto b, Open(o, Bucket(o, "inc-text")));
+  for (std::string_view bad : {"hello", "", "+1", "-0", "01", "1.5", " 7", "7 "}) {
     KV_OK(b.Set("n", AsBytes(bad)));
     auto r = b.Increment("n", 1);
     KV_EXPECT(!r.ok(), "incrementing `" + std::string(bad) + "` succeeded");
@@ -318,7 +341,7 @@ Outcome IncrementNonNumeric(const Options& o) {
 // A provider's error message names the key, shortened; the shortening must not cut a character
 // (wasmtime traps on a string that is not UTF-8, jco shows U+FFFD). Here `é` spans bytes 63-64.
 Outcome ErrorMessageIsUtf8(const Options& o) {
-  KV_TRY(auto b, ImportedBucket::Open(Bucket(o, "inc-utf8")));
+  KV_TRY(auto b, Open(o, Bucket(o, "inc-utf8")));
   std::string key = std::string(63, 'k') + "\xC3\xA9" + std::string(100, 'k');
   KV_OK(b.Set(key, AsBytes("not a number")));
   auto r = b.Increment(key, 1);
@@ -330,7 +353,7 @@ Outcome ErrorMessageIsUtf8(const Options& o) {
 }
 
 Outcome IncrementOverflow(const Options& o) {
-  KV_TRY(auto b, ImportedBucket::Open(Bucket(o, "inc-overflow")));
+  KV_TRY(auto b, Open(o, Bucket(o, "inc-overflow")));
   KV_OK(b.Set("n", AsBytes("18446744073709551615")));
   auto r = b.Increment("n", 1);
   KV_EXPECT(!r.ok(), "2^64-1 + 1 succeeded with " + std::to_string(r.ok() ? *r : 0));
@@ -339,10 +362,188 @@ Outcome IncrementOverflow(const Options& o) {
   return Outcome::Pass();
 }
 
+// ---- atomics of draft2: signed counters ----
+
+Outcome IncrementNegative(const Options& o) {
+  if (!Draft2(o)) return Outcome::Skip("draft's increment takes a u64");
+  KV_TRY(auto b, Open(o, Bucket(o, "inc-negative")));
+  KV_TRY(int64_t v, b.IncrementSigned("n", -5));
+  KV_EXPECT(v == -5, "a missing key incremented by -5 gave " + std::to_string(v));
+  KV_TRY(v, b.IncrementSigned("n", 3));
+  KV_EXPECT(v == -2, "-5 + 3 gave " + std::to_string(v));
+  KV_TRY(auto text, b.Get("n"));
+  KV_EXPECT(text && *text == Text("-2"), "the counter reads back as " + Show(text));
+  KV_OK(b.Set("m", AsBytes("-41")));
+  KV_TRY(v, b.IncrementSigned("m", -1));
+  KV_EXPECT(v == -42, "-41 set by hand, incremented by -1, gave " + std::to_string(v));
+  return Outcome::Pass();
+}
+
+// Each sum outside -2^63..2^63-1 is an error that leaves the value as it was.
+Outcome IncrementSignedLimits(const Options& o) {
+  if (!Draft2(o)) return Outcome::Skip("draft's increment takes a u64");
+  KV_TRY(auto b, Open(o, Bucket(o, "inc-signed-limits")));
+  struct Limit {
+    const char* stored;
+    int64_t delta;
+  };
+  for (const Limit& l : {Limit{"9223372036854775807", 1}, Limit{"-9223372036854775808", -1},
+                         Limit{"9223372036854775808", 0}, Limit{"18446744073709551615", -1}}) {
+    KV_OK(b.Set("n", AsBytes(l.stored)));
+    auto r = b.IncrementSigned("n", l.delta);
+    KV_EXPECT(!r.ok(), std::string(l.stored) + " + " + std::to_string(l.delta) +
+                           " succeeded with " + std::to_string(r.ok() ? *r : 0));
+    KV_EXPECT(r.status().code() == util::Code::kOther, "expected error::other");
+    KV_TRY(auto v, b.Get("n"));
+    KV_EXPECT(v && *v == Text(l.stored), "the value changed to " + Show(v));
+  }
+  // A counter above 2^63-1, as draft's u64 increment may leave it, can be brought back in range.
+  KV_OK(b.Set("n", AsBytes("9223372036854775808")));
+  KV_TRY(int64_t v, b.IncrementSigned("n", -1));
+  KV_EXPECT(v == INT64_MAX, "2^63 - 1 gave " + std::to_string(v));
+  KV_TRY(v, b.IncrementSigned("fresh", INT64_MIN));
+  KV_EXPECT(v == INT64_MIN, "a missing key incremented by -2^63 gave " + std::to_string(v));
+  return Outcome::Pass();
+}
+
+// ---- versions: one store behind both ----
+
+// Whatever the run's version, these open the same bucket through both.
+Outcome VersionsShareData(const Options& o) {
+  std::string name = Bucket(o, "versions-data");
+  KV_TRY(auto d1, ImportedBucket::Open(name, Contract::kDraft));
+  KV_TRY(auto d2, ImportedBucket::Open(name, Contract::kDraft2));
+  KV_OK(d1.Set("from-draft", AsBytes("one")));
+  KV_OK(d2.Set("from-draft2", AsBytes("two")));
+  KV_TRY(auto a, d2.Get("from-draft"));
+  KV_EXPECT(a && *a == Text("one"), "draft2 reads draft's write as " + Show(a));
+  KV_TRY(auto b, d1.Get("from-draft2"));
+  KV_EXPECT(b && *b == Text("two"), "draft reads draft2's write as " + Show(b));
+  KV_OK(d2.Delete("from-draft"));
+  KV_TRY(bool gone, d1.Exists("from-draft"));
+  KV_EXPECT(!gone, "draft still sees a key draft2 deleted");
+  KV_TRY(auto w1, WalkAll(d1, o));
+  KV_TRY(auto w2, WalkAll(d2, o));
+  KV_EXPECT(w1.seen == w2.seen, "the two versions list different keys");
+  return Outcome::Pass();
+}
+
+Outcome VersionsShareCounters(const Options& o) {
+  std::string name = Bucket(o, "versions-counters");
+  KV_TRY(auto d1, ImportedBucket::Open(name, Contract::kDraft));
+  KV_TRY(auto d2, ImportedBucket::Open(name, Contract::kDraft2));
+  KV_TRY(uint64_t u, d1.Increment("n", 40));
+  KV_TRY(int64_t s, d2.IncrementSigned("n", 2));
+  KV_EXPECT(u == 40 && s == 42, "draft 40 then draft2 +2 gave " + std::to_string(s));
+  KV_TRY(s, d2.IncrementSigned("n", -50));
+  KV_EXPECT(s == -8, "42 - 50 gave " + std::to_string(s));
+  KV_TRY(u, d1.Increment("n", 10));  // draft counts on from a negative counter
+  KV_EXPECT(u == 2, "-8 + 10 through draft gave " + std::to_string(u));
+  KV_OK(d2.IncrementSigned("n", -3).status());
+  auto negative = d1.Increment("n", 0);  // -1: no u64 can carry it
+  KV_EXPECT(!negative.ok(), "draft returned a u64 for the counter -1");
+  KV_TRY(auto text, d1.Get("n"));
+  KV_EXPECT(text && *text == Text("-1"), "the counter reads " + Show(text));
+  return Outcome::Pass();
+}
+
+// ---- compare-and-swap (draft2) ----
+
+// `bucket`'s cas on `key`, then `change` (through any version), then a swap that must fail; the
+// handle that comes back must see the change and its swap must succeed.
+Outcome SwapAfter(const Options& o, std::string_view name,
+                  const std::function<util::Status(ImportedBucket&, ImportedBucket&)>& change,
+                  std::optional<std::string_view> initial = "before") {
+  if (!Draft2(o)) return Outcome::Skip("compare-and-swap is draft2's");
+  std::string bucket = Bucket(o, name);
+  KV_TRY(auto b, Open(o, bucket));
+  KV_TRY(auto other, ImportedBucket::Open(bucket, Contract::kDraft));  // another version too
+  if (initial) KV_OK(b.Set("k", AsBytes(*initial)));
+  KV_TRY(ImportedCas cas, ImportedCas::New(b, "k"));
+  KV_OK(change(b, other));
+  KV_TRY(auto after, b.Get("k"));
+  KV_TRY(auto failed, ImportedCas::Swap(std::move(cas), AsBytes("swapped")));
+  KV_EXPECT(failed.has_value(), "the swap wrote over a change made since the cas");
+  KV_TRY(auto now, b.Get("k"));
+  KV_EXPECT(now == after, "a failed swap changed the value to " + Show(now));
+  KV_TRY(auto seen, failed->Current());
+  KV_EXPECT(seen == after, "the handle from cas-failed sees " + Show(seen) + ", the key holds " +
+                               Show(after));
+  KV_TRY(auto retried, ImportedCas::Swap(std::move(*failed), AsBytes("retried")));
+  KV_EXPECT(!retried.has_value(), "the retry with the returned handle failed");
+  KV_TRY(auto last, b.Get("k"));
+  KV_EXPECT(last && *last == Text("retried"), "after the retry the key reads " + Show(last));
+  return Outcome::Pass();
+}
+
+Outcome CasExistingKey(const Options& o) {
+  if (!Draft2(o)) return Outcome::Skip("compare-and-swap is draft2's");
+  KV_TRY(auto b, Open(o, Bucket(o, "cas-existing")));
+  KV_OK(b.Set("k", AsBytes("old")));
+  KV_TRY(ImportedCas cas, ImportedCas::New(b, "k"));
+  KV_TRY(auto seen, cas.Current());
+  KV_EXPECT(seen && *seen == Text("old"), "current() gave " + Show(seen));
+  KV_TRY(auto seen_again, cas.Current());
+  KV_EXPECT(seen_again == seen, "a second current() gave " + Show(seen_again));
+  KV_TRY(auto failed, ImportedCas::Swap(std::move(cas), AsBytes("new")));
+  KV_EXPECT(!failed.has_value(), "a swap with nothing changed failed");
+  KV_TRY(auto v, b.Get("k"));
+  KV_EXPECT(v && *v == Text("new"), "after the swap the key reads " + Show(v));
+  return Outcome::Pass();
+}
+
+Outcome CasMissingKey(const Options& o) {
+  if (!Draft2(o)) return Outcome::Skip("compare-and-swap is draft2's");
+  KV_TRY(auto b, Open(o, Bucket(o, "cas-missing")));
+  KV_TRY(ImportedCas cas, ImportedCas::New(b, "k"));
+  KV_TRY(auto seen, cas.Current());
+  KV_EXPECT(!seen, "current() of a missing key gave " + Show(seen));
+  KV_TRY(auto failed, ImportedCas::Swap(std::move(cas), AsBytes("created")));
+  KV_EXPECT(!failed.has_value(), "swapping a missing key into existence failed");
+  KV_TRY(auto v, b.Get("k"));
+  KV_EXPECT(v && *v == Text("created"), "after the swap the key reads " + Show(v));
+  return Outcome::Pass();
+}
+
+Outcome CasAfterSet(const Options& o) {
+  return SwapAfter(o, "cas-after-set", [](ImportedBucket&, ImportedBucket& other) {
+    return other.Set("k", AsBytes("changed"));
+  });
+}
+Outcome CasAfterSameValueSet(const Options& o) {
+  return SwapAfter(o, "cas-after-same-set", [](ImportedBucket& b, ImportedBucket&) {
+    return b.Set("k", AsBytes("before"));
+  });
+}
+Outcome CasAfterDelete(const Options& o) {
+  return SwapAfter(o, "cas-after-delete",
+                   [](ImportedBucket& b, ImportedBucket&) { return b.Delete("k"); });
+}
+Outcome CasAfterIncrement(const Options& o) {
+  return SwapAfter(
+      o, "cas-after-increment",
+      [](ImportedBucket& b, ImportedBucket&) { return b.IncrementSigned("k", 1).status(); }, "41");
+}
+Outcome CasAfterBatch(const Options& o) {
+  return SwapAfter(o, "cas-after-batch", [](ImportedBucket&, ImportedBucket& other) {
+    const kv::KeyValueView pairs[] = {{"k", AsBytes("from a batch")}, {"j", AsBytes("x")}};
+    return other.SetMany(pairs);
+  });
+}
+Outcome CasMissingAfterSetAndDelete(const Options& o) {
+  return SwapAfter(
+      o, "cas-missing-set-deleted",
+      [](ImportedBucket& b, ImportedBucket&) {
+        RETURN_IF_ERROR(b.Set("k", AsBytes("briefly")));
+        return b.Delete("k");
+      },
+      std::nullopt);
+}
+
 // ---- batch ----
 
 Outcome GetManyPositional(const Options& o) {
-  KV_TRY(auto b, ImportedBucket::Open(Bucket(o, "get-many")));
+  KV_TRY(auto b, Open(o, Bucket(o, "get-many")));
   KV_OK(b.Set("a", AsBytes("1")));
   KV_OK(b.Set("b", AsBytes("2")));
   const std::string_view keys[] = {"b", "missing", "a", "b", ""};
@@ -359,7 +560,7 @@ Outcome GetManyPositional(const Options& o) {
 }
 
 Outcome SetManyThenGet(const Options& o) {
-  KV_TRY(auto b, ImportedBucket::Open(Bucket(o, "set-many")));
+  KV_TRY(auto b, Open(o, Bucket(o, "set-many")));
   const kv::KeyValueView pairs[] = {{"x", AsBytes("1")}, {"y", {}}, {"", AsBytes("empty key")}};
   KV_OK(b.SetMany(pairs));
   for (const auto& p : pairs) {
@@ -372,7 +573,7 @@ Outcome SetManyThenGet(const Options& o) {
 }
 
 Outcome DeleteManyWithMissing(const Options& o) {
-  KV_TRY(auto b, ImportedBucket::Open(Bucket(o, "delete-many")));
+  KV_TRY(auto b, Open(o, Bucket(o, "delete-many")));
   KV_OK(b.Set("x", AsBytes("1")));
   KV_OK(b.Set("keep", AsBytes("1")));
   const std::string_view keys[] = {"x", "never-there", "x"};
@@ -386,7 +587,7 @@ Outcome DeleteManyWithMissing(const Options& o) {
 }
 
 Outcome TenThousandKeyBatch(const Options& o) {
-  KV_TRY(auto b, ImportedBucket::Open(Bucket(o, "batch-10000")));
+  KV_TRY(auto b, Open(o, Bucket(o, "batch-10000")));
   std::vector<std::string> keys;
   for (int i = 0; i < 10000; ++i) keys.push_back("k" + std::to_string(i));
   std::vector<kv::KeyValueView> pairs;
@@ -410,7 +611,7 @@ Outcome TenThousandKeyBatch(const Options& o) {
 // ---- limits ----
 
 Outcome OversizeKey(const Options& o) {
-  KV_TRY(auto b, ImportedBucket::Open(Bucket(o, "limit-key")));
+  KV_TRY(auto b, Open(o, Bucket(o, "limit-key")));
   std::string key(o.max_key_bytes + 1, 'k');
   util::Status s = b.Set(key, AsBytes("v"));
   KV_EXPECT(!s.ok(), "a key of " + std::to_string(key.size()) + " bytes was accepted");
@@ -423,7 +624,7 @@ Outcome OversizeKey(const Options& o) {
 }
 
 Outcome OversizeValue(const Options& o) {
-  KV_TRY(auto b, ImportedBucket::Open(Bucket(o, "limit-value")));
+  KV_TRY(auto b, Open(o, Bucket(o, "limit-value")));
   Bytes big(static_cast<size_t>(o.max_value_bytes) + 1, 'v');
   util::Status s = b.Set("big", big);
   KV_EXPECT(!s.ok(), "a value of " + std::to_string(big.size()) + " bytes was accepted");
@@ -443,7 +644,7 @@ Outcome PersistAcrossProcesses(const Options& o) {
   }
   const Bytes binary = {0, 255, 1, 0, 7};
   if (o.phase == "write") {
-    KV_TRY(auto b, ImportedBucket::Open(Bucket(o, "persist")));
+    KV_TRY(auto b, Open(o, Bucket(o, "persist")));
     for (int i = 0; i < 100; ++i)
       KV_OK(b.Set("key-" + std::to_string(i), Text("value " + std::to_string(i))));
     KV_OK(b.Set("binary", binary));
@@ -456,7 +657,7 @@ Outcome PersistAcrossProcesses(const Options& o) {
     return Outcome::Pass();
   }
   if (o.phase != "verify") return Outcome::Skip("phase `" + o.phase + "` has no persistence step");
-  KV_TRY(auto b, ImportedBucket::Open(Bucket(o, "persist")));
+  KV_TRY(auto b, Open(o, Bucket(o, "persist")));
   for (int i = 0; i < 100; ++i) {
     KV_TRY(auto v, b.Get("key-" + std::to_string(i)));
     KV_EXPECT(v && *v == Text("value " + std::to_string(i)),
@@ -491,7 +692,7 @@ uint64_t Millis(clockid_t clock) {
 }  // namespace
 
 int RunWriter(const Options& o) {
-  auto b = ImportedBucket::Open(Bucket(o, "kill"));
+  auto b = Open(o, Bucket(o, "kill"));
   if (!b.ok()) return PrintError(b.status());
   // Keys `w/<run>/<n>`: several writers, one after another, share the bucket.
   timespec ts{};
@@ -521,7 +722,7 @@ int RunWriter(const Options& o) {
 }
 
 int RunReader(const Options& o) {
-  auto b = ImportedBucket::Open(Bucket(o, "kill"));
+  auto b = Open(o, Bucket(o, "kill"));
   if (!b.ok()) return PrintError(b.status());
   std::optional<uint64_t> cursor;
   do {
@@ -540,7 +741,7 @@ int RunReader(const Options& o) {
 }
 
 int RunIncrementer(const Options& o) {
-  auto b = ImportedBucket::Open(Bucket(o, "count"));
+  auto b = Open(o, Bucket(o, "count"));
   if (!b.ok()) return PrintError(b.status());
   uint64_t last = 0;
   for (uint32_t i = 0; i < o.times; ++i) {
@@ -549,6 +750,39 @@ int RunIncrementer(const Options& o) {
     last = *v;
   }
   std::printf("DONE %llu\n", static_cast<unsigned long long>(last));
+  return 0;
+}
+
+int RunCasIncrementer(const Options& o) {
+  auto b = ImportedBucket::Open(Bucket(o, "count"), Contract::kDraft2);
+  if (!b.ok()) return PrintError(b.status());
+  uint64_t last = 0, retries = 0;
+  for (uint32_t i = 0; i < o.times; ++i) {
+    auto cas = ImportedCas::New(*b, "counter");
+    if (!cas.ok()) return PrintError(cas.status());
+    for (;;) {
+      auto seen = cas->Current();
+      if (!seen.ok()) return PrintError(seen.status());
+      uint64_t n = 0;
+      if (*seen) {
+        std::string text(reinterpret_cast<const char*>((*seen)->data()), (*seen)->size());
+        auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
+        if (ec != std::errc() || end != text.data() + text.size()) {
+          return PrintError(util::InvalidArgument("the counter reads `" + text + "`"));
+        }
+      }
+      auto swapped = ImportedCas::Swap(std::move(cas).value(), AsBytes(std::to_string(n + 1)));
+      if (!swapped.ok()) return PrintError(swapped.status());
+      if (!swapped->has_value()) {
+        last = n + 1;
+        break;
+      }
+      ++retries;
+      cas = std::move(**swapped);
+    }
+  }
+  std::printf("DONE %llu RETRIES %llu\n", static_cast<unsigned long long>(last),
+              static_cast<unsigned long long>(retries));
   return 0;
 }
 
@@ -591,6 +825,18 @@ const std::vector<Case>& AllCases() {
       {"atomics", "increment-non-numeric-is-error", IncrementNonNumeric},
       {"atomics", "increment-overflow-is-error", IncrementOverflow},
       {"atomics", "error-message-is-utf8", ErrorMessageIsUtf8},
+      {"atomics", "increment-negative-delta", IncrementNegative},
+      {"atomics", "increment-signed-limits", IncrementSignedLimits},
+      {"versions", "both-versions-share-data", VersionsShareData},
+      {"versions", "both-versions-share-counters", VersionsShareCounters},
+      {"cas", "swap-existing-key", CasExistingKey},
+      {"cas", "swap-missing-key-creates-it", CasMissingKey},
+      {"cas", "fails-after-a-set", CasAfterSet},
+      {"cas", "fails-after-a-set-of-the-same-value", CasAfterSameValueSet},
+      {"cas", "fails-after-a-delete", CasAfterDelete},
+      {"cas", "fails-after-an-increment", CasAfterIncrement},
+      {"cas", "fails-after-a-batch", CasAfterBatch},
+      {"cas", "missing-key-fails-after-set-and-delete", CasMissingAfterSetAndDelete},
       {"batch", "get-many-positional", GetManyPositional},
       {"batch", "set-many-then-get", SetManyThenGet},
       {"batch", "delete-many-with-missing-keys", DeleteManyWithMissing},

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "bindings/keyvalue_imports.h"
+
 namespace conformance {
 
 struct Outcome {
@@ -22,6 +24,8 @@ struct Outcome {
 };
 
 struct Options {
+  // The contract version the cases go through (the `versions` cases use both).
+  bindings::keyvalue::Contract contract = bindings::keyvalue::Contract::kDraft;
   std::string prefix;         // bucket-name prefix, so that runs do not collide
   uint32_t page_keys = 1000;  // the provider's list-keys page size in keys
   uint32_t max_key_bytes = 65536;
@@ -44,6 +48,10 @@ int RunWriter(const Options& options);
 int RunReader(const Options& options);
 // `incrementer`: increments `counter` in bucket `<prefix>count` `times` times.
 int RunIncrementer(const Options& options);
+// `cas-incrementer` (draft2): adds one to `counter` in bucket `<prefix>count` `times` times, each
+// by reading it through a cas, swapping in the sum and retrying on cas-failed; prints
+// `DONE <last sum> RETRIES <cas-failed count>`.
+int RunCasIncrementer(const Options& options);
 
 using CaseFn = Outcome (*)(const Options&);
 

@@ -4,6 +4,7 @@
 // then `N passed, M failed, K skipped`; the exit status is 1 when a case failed.
 //
 // Options (arguments, or the environment variables in brackets):
+//   --contract V       the version the cases go through: draft (default) or draft2
 //   --group G          run only group G; repeatable [KV_CONFORMANCE_GROUPS=store,atomics]
 //   --prefix P         bucket-name prefix [KV_CONFORMANCE_PREFIX]; default: unique per run
 //   --start-after C    skip the cases up to and including C (to resume after a trap)
@@ -12,6 +13,7 @@
 //   --phase P          write | verify: the persistence case's two processes;
 //                      writer | reader: the kill -9 test's writer and reader (see harness.h);
 //                      incrementer: increments one counter --times N times;
+//                      cas-incrementer: the same by compare-and-swap (draft2), with retries;
 //                      soak-writer | soak-reader: the soak test's writer and verifier (soak.h)
 //   --seed N, --slot S the soak writer's operation sequence and key slot (`a` or `b`)
 //   --keep-going       the writer retries after an error (it reports each as `ERROR ...`)
@@ -79,9 +81,18 @@ int main(int argc, char** argv) {
     } else if (arg == "--keep-going") {
       options.keep_going = true;
     } else if (arg == "--group" || arg == "--prefix" || arg == "--start-after" ||
-               arg == "--phase" || arg == "--slot") {
+               arg == "--phase" || arg == "--slot" || arg == "--contract") {
       const char* v = value();
       if (v == nullptr) return Usage("an option is missing its value");
+      if (arg == "--contract") {
+        if (std::string_view(v) == "draft") {
+          options.contract = bindings::keyvalue::Contract::kDraft;
+        } else if (std::string_view(v) == "draft2") {
+          options.contract = bindings::keyvalue::Contract::kDraft2;
+        } else {
+          return Usage("--contract takes draft or draft2");
+        }
+      }
       if (arg == "--group") SplitInto(v, groups);
       if (arg == "--prefix") options.prefix = v;
       if (arg == "--start-after") start_after = v;
@@ -106,7 +117,10 @@ int main(int argc, char** argv) {
   if (options.phase == "writer") return conformance::RunWriter(options);
   if (options.phase == "reader") return conformance::RunReader(options);
   if (options.phase == "incrementer") return conformance::RunIncrementer(options);
-  auto open = [](std::string_view name) { return bindings::keyvalue::ImportedBucket::Open(name); };
+  if (options.phase == "cas-incrementer") return conformance::RunCasIncrementer(options);
+  auto open = [contract = options.contract](std::string_view name) {
+    return bindings::keyvalue::ImportedBucket::Open(name, contract);
+  };
   if (options.phase == "soak-writer") {
     return soak::RunWriter(open, options.prefix, options.slot, options.seed);
   }

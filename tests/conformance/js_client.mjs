@@ -1,9 +1,11 @@
 // The conformance cases again, written independently in JavaScript: they drive a provider that
-// jco transpiled (its `store`, `atomics` and `batch` exports) directly, without our C++ import
-// glue or the composer. Where this client and the C++ one (components/kv_conformance) disagree,
-// one of them is wrong; tests/conformance.test.mjs runs both and compares.
+// jco transpiled (its `store`, `atomics` and `batch` exports at one contract version) directly,
+// without our C++ import glue or the composer. Where this client and the C++ one
+// (components/kv_conformance) disagree, one of them is wrong; tests/conformance.test.mjs runs
+// both and compares.
 //
 //   node tests/conformance/js_client.mjs build/js/kv-memory/kv-memory.js [--prefix P]
+//       [--contract draft|draft2]
 //
 // Same output as the C++ client: PASS/FAIL/SKIP lines, then `N passed, M failed, K skipped`.
 import { pathToFileURL } from 'node:url';
@@ -83,6 +85,34 @@ function walkOf(count) {
 }
 
 const MAX_U64 = 2n ** 64n - 1n;
+
+// A cas on `k`, then `change` (through this version or draft), then a swap that must fail with a
+// handle that sees the change and swaps on retry.
+function swapAfter(change, initial = 'before') {
+  return (kv, o, n) => {
+    if (!kv.draft2) throw new Skip("compare-and-swap is draft2's");
+    const b = kv.store.open(o.prefix + n);
+    const other = kv.draft.store.open(o.prefix + n);
+    if (initial !== undefined) b.set('k', bytes(initial));
+    const cas = kv.atomics.Cas.new(b, 'k');
+    change(b, other, kv);
+    const after = b.get('k');
+    let failed;
+    try {
+      kv.atomics.swap(cas, bytes('swapped'));
+    } catch (e) {
+      if (e instanceof WebAssembly.RuntimeError) throw e;
+      expect(e.payload?.tag === 'cas-failed', `expected cas-failed, got ${e.payload?.tag ?? e}`);
+      failed = e.payload.val;
+    }
+    expect(failed !== undefined, 'the swap wrote over a change made since the cas');
+    expect(text(b.get('k')) === text(after), `a failed swap changed the value to ${text(b.get('k'))}`);
+    expect(text(failed.current()) === text(after),
+      `the handle from cas-failed sees ${text(failed.current())}, the key holds ${text(after)}`);
+    kv.atomics.swap(failed, bytes('retried'));
+    expect(text(b.get('k')) === '`retried`', `after the retry the key reads ${text(b.get('k'))}`);
+  };
+}
 
 export const cases = [
   ['store.open-default-bucket', (kv) => { kv.store.open('').exists('conformance-probe'); }],
@@ -181,7 +211,12 @@ export const cases = [
   ['list-keys.invented-cursors', (kv, o, n) => {
     const b = kv.store.open(o.prefix + n);
     for (let i = 0; i < 10; i++) b.set(`k${i}`, bytes('v'));
-    for (const c of [0n, 7n, 123456789n, MAX_U64 - 1n, MAX_U64]) {
+    const invented = [0n, 7n, 123456789n, MAX_U64 - 1n, MAX_U64];
+    const cursors = kv.draft2
+      ? [...invented.map(String), '', 'abc', '-1', '01', '1e3', '99999999999999999999999', 'é',
+        ' 7', '7 ', '9'.repeat(5000)]
+      : invented;
+    for (const c of cursors) {
       try {
         expect(b.listKeys(c).keys.length <= o.pageKeys, 'an oversize page');
       } catch (e) {
@@ -211,7 +246,7 @@ export const cases = [
   }],
   ['atomics.increment-non-numeric-is-error', (kv, o, n) => {
     const b = kv.store.open(o.prefix + n);
-    for (const bad of ['hello', '', '-1', '1.5', ' 7']) {
+    for (const bad of ['hello', '', '+1', '-0', '01', '1.5', ' 7', '7 ']) {
       b.set('n', bytes(bad));
       const err = kvError(() => kv.atomics.increment(b, 'n', 1n));
       expect(err.tag === 'other', `expected error::other, got ${err.tag}`);
@@ -233,6 +268,82 @@ export const cases = [
     expect(err.tag === 'other', `expected error::other, got ${err.tag}`);
     expect(!err.val.includes('\uFFFD'), `the message was not UTF-8: ${err.val}`);
   }],
+  ['atomics.increment-negative-delta', (kv, o, n) => {
+    if (!kv.draft2) throw new Skip("draft's increment takes a u64");
+    const b = kv.store.open(o.prefix + n);
+    expect(kv.atomics.increment(b, 'n', -5n) === -5n, 'a missing key incremented by -5 is not -5');
+    expect(kv.atomics.increment(b, 'n', 3n) === -2n, '-5 + 3 is not -2');
+    expect(text(b.get('n')) === '`-2`', `the counter reads back as ${text(b.get('n'))}`);
+    b.set('m', bytes('-41'));
+    expect(kv.atomics.increment(b, 'm', -1n) === -42n, '-41 - 1 is not -42');
+  }],
+  ['atomics.increment-signed-limits', (kv, o, n) => {
+    if (!kv.draft2) throw new Skip("draft's increment takes a u64");
+    const b = kv.store.open(o.prefix + n);
+    for (const [stored, delta] of [['9223372036854775807', 1n], ['-9223372036854775808', -1n],
+      ['9223372036854775808', 0n], ['18446744073709551615', -1n]]) {
+      b.set('n', bytes(stored));
+      const err = kvError(() => kv.atomics.increment(b, 'n', delta));
+      expect(err.tag === 'other', `expected error::other, got ${err.tag}`);
+      expect(text(b.get('n')) === `\`${stored}\``, `the value changed to ${text(b.get('n'))}`);
+    }
+    b.set('n', bytes('9223372036854775808'));
+    expect(kv.atomics.increment(b, 'n', -1n) === 2n ** 63n - 1n, '2^63 - 1 is not 2^63-1');
+    expect(kv.atomics.increment(b, 'fresh', -(2n ** 63n)) === -(2n ** 63n), 'not -2^63');
+  }],
+  ['versions.both-versions-share-data', (kv, o, n) => {
+    const d1 = kv.draft.store.open(o.prefix + n);
+    const d2 = kv.draft2Api.store.open(o.prefix + n);
+    d1.set('from-draft', bytes('one'));
+    d2.set('from-draft2', bytes('two'));
+    expect(text(d2.get('from-draft')) === '`one`', `draft2 reads ${text(d2.get('from-draft'))}`);
+    expect(text(d1.get('from-draft2')) === '`two`', `draft reads ${text(d1.get('from-draft2'))}`);
+    d2.delete('from-draft');
+    expect(!d1.exists('from-draft'), 'draft still sees a key draft2 deleted');
+    const w1 = [...walk(kv, d1, o).keys()].sort().join();
+    const w2 = [...walk(kv, d2, o).keys()].sort().join();
+    expect(w1 === w2, `the two versions list different keys: ${w1} / ${w2}`);
+  }],
+  ['versions.both-versions-share-counters', (kv, o, n) => {
+    const d1 = kv.draft.store.open(o.prefix + n);
+    const d2 = kv.draft2Api.store.open(o.prefix + n);
+    const inc1 = (d) => kv.draft.atomics.increment(d1, 'n', d);
+    const inc2 = (d) => kv.draft2Api.atomics.increment(d2, 'n', d);
+    expect(inc1(40n) === 40n && inc2(2n) === 42n, 'draft 40 then draft2 +2 is not 42');
+    expect(inc2(-50n) === -8n, '42 - 50 is not -8');
+    expect(inc1(10n) === 2n, '-8 + 10 through draft is not 2');
+    inc2(-3n);
+    kvError(() => inc1(0n));  // -1: no u64 can carry it
+    expect(text(d1.get('n')) === '`-1`', `the counter reads ${text(d1.get('n'))}`);
+  }],
+  ['cas.swap-existing-key', (kv, o, n) => {
+    if (!kv.draft2) throw new Skip("compare-and-swap is draft2's");
+    const b = kv.store.open(o.prefix + n);
+    b.set('k', bytes('old'));
+    const cas = kv.atomics.Cas.new(b, 'k');
+    expect(text(cas.current()) === '`old`', `current() gave ${text(cas.current())}`);
+    expect(text(cas.current()) === '`old`', 'a second current() differs');
+    kv.atomics.swap(cas, bytes('new'));
+    expect(text(b.get('k')) === '`new`', `after the swap the key reads ${text(b.get('k'))}`);
+  }],
+  ['cas.swap-missing-key-creates-it', (kv, o, n) => {
+    if (!kv.draft2) throw new Skip("compare-and-swap is draft2's");
+    const b = kv.store.open(o.prefix + n);
+    const cas = kv.atomics.Cas.new(b, 'k');
+    expect(cas.current() === undefined, `current() of a missing key gave ${text(cas.current())}`);
+    kv.atomics.swap(cas, bytes('created'));
+    expect(text(b.get('k')) === '`created`', `after the swap the key reads ${text(b.get('k'))}`);
+  }],
+  ['cas.fails-after-a-set', swapAfter((b, other) => other.set('k', bytes('changed')))],
+  ['cas.fails-after-a-set-of-the-same-value', swapAfter((b) => b.set('k', bytes('before')))],
+  ['cas.fails-after-a-delete', swapAfter((b) => b.delete('k'))],
+  ['cas.fails-after-an-increment', swapAfter((b, other, kv) => kv.atomics.increment(b, 'k', 1n), '41')],
+  ['cas.fails-after-a-batch', swapAfter((b, other, kv) =>
+    kv.draft.batch.setMany(other, [['k', bytes('from a batch')], ['j', bytes('x')]]))],
+  ['cas.missing-key-fails-after-set-and-delete', swapAfter((b) => {
+    b.set('k', bytes('briefly'));
+    b.delete('k');
+  }, undefined)],
   ['batch.get-many-positional', (kv, o, n) => {
     const b = kv.store.open(o.prefix + n);
     b.set('a', bytes('1'));
@@ -297,12 +408,28 @@ export const cases = [
 
 // Runs every case against the transpiled provider at `entry`; a trap fails the case and the run
 // goes on with a fresh instance. Returns [{ name, status, reason }].
+// The interfaces of one version from a transpiled provider's exports.
+function api(module, version) {
+  const get = (i) => module[`wasi:keyvalue/${i}@${version}`];
+  return { store: get('store'), atomics: get('atomics'), batch: get('batch') };
+}
+
+// What the cases receive: the run's version as `store`, `atomics` and `batch`, and both versions
+// by name for the `versions` cases.
+function contractOf(module, contract) {
+  const draft = api(module, '0.2.0-draft');
+  const draft2Api = api(module, '0.2.0-draft2');
+  const draft2 = contract === 'draft2';
+  return { ...(draft2 ? draft2Api : draft), draft, draft2Api, draft2 };
+}
+
 export async function runCases(entry, options = {}) {
   const o = { prefix: `js-conformance-${Date.now().toString(16)}/`, pageKeys: 1000,
-    maxKeyBytes: 65536, maxValueBytes: 16 * 1024 * 1024, ...options };
+    maxKeyBytes: 65536, maxValueBytes: 16 * 1024 * 1024, contract: 'draft', ...options };
+  if (o.contract !== 'draft' && o.contract !== 'draft2') throw new Error(`unknown contract ${o.contract}`);
   const url = pathToFileURL(resolve(entry)).href;
   let instance = 0;
-  let kv = await import(`${url}?instance=${instance}`);
+  let kv = contractOf(await import(`${url}?instance=${instance}`), o.contract);
   const results = [];
   for (const [name, fn] of cases) {
     try {
@@ -311,7 +438,7 @@ export async function runCases(entry, options = {}) {
     } catch (e) {
       if (e instanceof WebAssembly.RuntimeError) {
         results.push({ name, status: 'FAIL', reason: `TRAP (${e.message})` });
-        kv = await import(`${url}?instance=${++instance}`);
+        kv = contractOf(await import(`${url}?instance=${++instance}`), o.contract);
       } else if (e instanceof Skip) {
         results.push({ name, status: 'SKIP', reason: e.message });
       } else if (e instanceof Failure) {
@@ -326,8 +453,11 @@ export async function runCases(entry, options = {}) {
 
 if (import.meta.url === pathToFileURL(process.argv[1]).href) {
   const entry = process.argv[2];
-  const prefixAt = process.argv.indexOf('--prefix');
-  const results = await runCases(entry, prefixAt > 0 ? { prefix: process.argv[prefixAt + 1] } : {});
+  const option = (name) => {
+    const at = process.argv.indexOf(name);
+    return at > 0 ? { [name.slice(2)]: process.argv[at + 1] } : {};
+  };
+  const results = await runCases(entry, { ...option('--prefix'), ...option('--contract') });
   const count = (s) => results.filter((r) => r.status === s).length;
   for (const r of results) console.log(`${r.status} ${r.name}${r.reason ? `: ${r.reason}` : ''}`);
   console.log(`${count('PASS')} passed, ${count('FAIL')} failed, ${count('SKIP')} skipped`);
