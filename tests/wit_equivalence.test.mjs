@@ -1,5 +1,5 @@
-// Our wit/deps/keyvalue-0.2.0-draft is type-identical to the upstream wasi:keyvalue@0.2.0-draft
-// (../shared/wit-reference). Each is embedded into a dummy component whose world uses every
+// Our wit/deps/keyvalue-0.2.0-draft and -draft2 are type-identical to the upstream
+// wasi:keyvalue@0.2.0-draft and @0.2.0-draft2 (../shared/wit-reference). Each is embedded into a dummy component whose world uses every
 // interface; the component text (every type, every core function name), custom sections aside,
 // must match exactly. The
 // same comparison against draft2 must fail, which shows the check can fail.
@@ -38,12 +38,21 @@ world uses {
 
 const reference = join(shared, 'wit-reference');
 const ours = join(root, 'wit', 'deps', 'keyvalue-0.2.0-draft');
+const ours2 = join(root, 'wit', 'deps', 'keyvalue-0.2.0-draft2');
 
 test('our wasi:keyvalue@0.2.0-draft prints the same WIT as upstream', async () => {
   assert.ok(existsSync(reference), `${reference} is missing (../shared beside the project)`);
   const mine = await printedWit(ours, '0.2.0-draft');
   const theirs = await printedWit(join(reference, '0.2.0-draft'), '0.2.0-draft');
   assert.match(mine, /"\[method\]bucket.list-keys"/);
+  assert.equal(mine, theirs);
+});
+
+test('our wasi:keyvalue@0.2.0-draft2 prints the same WIT as upstream', async () => {
+  const mine = await printedWit(ours2, '0.2.0-draft2');
+  const theirs = await printedWit(join(reference, '0.2.0-draft2'), '0.2.0-draft2');
+  assert.match(mine, /"\[static\]cas.new"/);
+  assert.match(mine, /"swap"/);
   assert.equal(mine, theirs);
 });
 
