@@ -169,7 +169,7 @@ soak: native wasm
 	@$(NODE) tools/soak.mjs --trials $(SOAK_TRIALS) --build $(BUILD)
 
 # The component reader, the RESP parser and the file store (against a model, with crashes) under
-# libFuzzer with ASan and UBSan, the reader seeded with real components, the file store with two
+# libFuzzer with ASan and UBSan, the reader seeded with real components, the file store with three
 # small programs (fuzz/file_store_fuzzer.cc describes how its input decodes): FUZZ_SECONDS
 # (default 20, the smoke run of make test) each.
 fuzz: deps wasm
@@ -197,6 +197,8 @@ fuzz: deps wasm
 	  > $(FUZZ)/file-store-corpus/basic
 	@printf '\x02\x03\x0a\x00\x01\x0cxyz\x10\x05\x01\x0b\x10\x04\x03\x00\x09\x0d\x20\x07\x05\x0e\x0cqrs\x00\x08\x02\x00\x05\x00\x07\x01\x00\x0e\x0e\x00\x04\x0e\x01\x06\x09\x02' \
 	  > $(FUZZ)/file-store-corpus/crash
+	@printf '\x00\x00\x00\x05\x03\x0a\x0c\x05\x03\x01\x06\x05\x03\x0c\x05\x03\x00' \
+	  > $(FUZZ)/file-store-corpus/swap
 	@$(FUZZ)/file_store_fuzzer -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
 	  $(FUZZ)/file-store-corpus 2>$(FUZZ)/last-file-store-run.log \
 	  || { tail -60 $(FUZZ)/last-file-store-run.log; exit 1; }

@@ -27,7 +27,7 @@
 //   byte 0  compaction threshold: 64 << (b % 7) dead bytes (64 .. 4096)
 //   byte 1  bit 0: the first store preallocates 64 bytes (else 0); bit 1: the second one does;
 //           bits 2-3: list-keys page size 1..4 keys; bit 4: pages of at most 4 key bytes
-//   then steps: an opcode byte o, op = o % 12, through the second store when (o / 12) is odd
+//   then steps: an opcode byte o, op = o % 13, through the second store when (o / 13) is odd
 //   (and it is open), then the op's arguments:
 //     0 set          key, value
 //     1 delete       key
@@ -47,6 +47,8 @@
 //    11 crash        n = b, t: torn bytes {0, 5, 1000}[t % 3]; when (t / 3) is odd the reopen
 //                    after the reboot crashes too, after m % 16 operations (byte m), and the
 //                    reboot after that keeps {0, 5, 1000}[(t / 6) % 3] bytes
+//    12 swap         key, value, b: b % 2 changes (as for walk) made between the compare-and-
+//                    swap's read and its swap, which must then fail if they changed the key
 //   key   b: (b % 4) characters from "abc", the i-th "abc"[(b / 4 / 3^i) % 3]: 40 keys, "" one
 //   value b, by b % 4:
 //     0 (b >> 2) % 16 bytes of the input, as they are
@@ -113,13 +115,13 @@ struct Config {
 
 enum class Op : uint8_t {
   kSet, kDelete, kSetMany, kDeleteMany, kIncrement, kChurn,  // changes
-  kRead, kGetMany, kWalk, kReopen, kSecond, kCrash,
+  kRead, kGetMany, kWalk, kReopen, kSecond, kCrash, kSwap,
 };
-constexpr int kOps = 12;
+constexpr int kOps = 13;
 constexpr int kChanges = 6;
 constexpr const char* kOpNames[] = {"set",  "delete",   "set-many", "delete-many",
                                     "increment", "churn", "read", "get-many",
-                                    "walk", "reopen", "second", "crash"};
+                                    "walk", "reopen", "second", "crash", "swap"};
 
 struct Step {
   Op op = Op::kSet;
@@ -134,7 +136,8 @@ struct Step {
   size_t torn = 0;
   int64_t recovery_crash_after = -1;  // -1: the reopen after the reboot does not crash
   size_t recovery_torn = 0;
-  std::vector<Step> during;         // walk: changes made between its pages
+  std::vector<Step> during;         // walk: changes made between its pages; swap: between its
+                                    // read and its write (through either store)
 };
 
 class Decoder {
@@ -194,6 +197,11 @@ class Decoder {
         break;
       case Op::kWalk:
         for (int n = in_.Byte() % 5; n > 0; --n) s.during.push_back(DecodeStep(in_.Byte(), true));
+        break;
+      case Op::kSwap:
+        s.keys.push_back(Key());
+        s.values.push_back(Value());
+        for (int n = in_.Byte() % 2; n > 0; --n) s.during.push_back(DecodeStep(in_.Byte(), true));
         break;
       case Op::kReopen:
         s.arg = in_.Byte() % 3;
@@ -281,18 +289,28 @@ class Decoder {
 
 // ---- the model ----
 
-// The counter `increment` finds in a stored value: unsigned decimal text without sign, spaces or
-// leading zeros, at most 2^64-1. Anything else is refused.
-std::optional<uint64_t> ParseCounter(const std::string& v) {
-  if (v.empty() || (v.size() > 1 && v[0] == '0')) return std::nullopt;
-  uint64_t n = 0;
-  for (char c : v) {
-    if (c < '0' || c > '9') return std::nullopt;
-    const uint64_t digit = static_cast<uint64_t>(c - '0');
-    if (n > (UINT64_MAX - digit) / 10) return std::nullopt;
-    n = n * 10 + digit;
+// The counter `increment` finds in a stored value: decimal text with an optional `-`, no other
+// sign, no spaces, no leading zeros and no "-0", from -2^63 to 2^64-1. Anything else is refused.
+__extension__ typedef __int128 Wide;
+std::optional<Wide> ParseCounter(const std::string& v) {
+  const bool negative = !v.empty() && v[0] == '-';
+  const std::string digits = negative ? v.substr(1) : v;
+  if (digits.empty() || (digits.size() > 1 && digits[0] == '0') || (negative && digits == "0")) {
+    return std::nullopt;
   }
-  return n;
+  Wide n = 0;
+  for (char c : digits) {
+    if (c < '0' || c > '9') return std::nullopt;
+    n = n * 10 + (c - '0');
+    if (n > Wide(UINT64_MAX) + 1) return std::nullopt;  // stops long before the wide type would
+  }
+  if (negative ? -n < INT64_MIN : n > Wide(UINT64_MAX)) return std::nullopt;
+  return negative ? -n : n;
+}
+
+std::string Decimal(Wide n) {
+  if (n < 0) return "-" + std::to_string(static_cast<uint64_t>(-n));
+  return std::to_string(static_cast<uint64_t>(n));
 }
 
 // Applies change `s` to `m`. For an increment, the counter it leaves, or none when the contract
@@ -308,15 +326,16 @@ std::optional<uint64_t> ApplyToModel(Model& m, const Step& s) {
       for (const std::string& k : s.keys) m.erase(k);
       break;
     case Op::kIncrement: {
-      uint64_t current = 0;
+      Wide current = 0;
       if (auto it = m.find(s.keys[0]); it != m.end()) {
         auto parsed = ParseCounter(it->second);
         if (!parsed) return std::nullopt;
         current = *parsed;
       }
-      if (current > UINT64_MAX - s.delta) return std::nullopt;
-      m[s.keys[0]] = std::to_string(current + s.delta);
-      return current + s.delta;
+      const Wide sum = current + s.delta;  // draft's u64 increment: the sum must be a u64
+      if (sum < 0 || sum > Wide(UINT64_MAX)) return std::nullopt;
+      m[s.keys[0]] = Decimal(sum);
+      return static_cast<uint64_t>(sum);
     }
     default:
       break;
@@ -505,6 +524,8 @@ class Harness {
           return true;
         }
         return Open(&second_, config_.preallocate[1], "second");
+      case Op::kSwap:
+        return Swap(s, Through(s.second));
       case Op::kCrash:
         if (!crash_planned_ && crashes_ < kMaxCrashes) {
           ++crashes_;
@@ -565,6 +586,70 @@ class Harness {
     if (Failed(status, kOpNames[static_cast<int>(s.op)], &p)) return false;
     model_ = std::move(next);
     return true;
+  }
+
+  // Compare-and-swap through `p`: a read of the key, the changes of `s.during` (through either
+  // store), then the swap. A swap that writes must not have been preceded by a change of the
+  // key; one that does not write returns the key as the model has it now. (A swap may fail with
+  // nothing changed: versions are allowed to move on their own.) False when the planned crash
+  // stopped it.
+  bool Swap(const Step& s, Process& p) {
+    const std::string& key = s.keys[0];
+    auto seen = p.bucket.ReadForSwap(key);
+    if (Failed(seen.status(), "cas", &p)) return false;
+    ExpectValue(key, MaybeText(seen->value), "cas of", p);
+    const Model before = model_;
+    for (const Step& c : s.during) {
+      if (!Mutate(c, Through(c.second))) return false;
+    }
+    const bool changed = HadEffect(s.during, key, before);
+    Model next = model_;
+    next[key] = s.values[0];
+    in_flight_ = next;
+    auto swapped = p.bucket.Swap(*seen, kv::AsBytes(s.values[0]));
+    if (Failed(swapped.status(), "swap", &p)) return false;
+    if (swapped->has_value()) {
+      ExpectValue(key, MaybeText((*swapped)->value), "the state a failed swap returned of", p);
+      return true;
+    }
+    if (changed) {
+      Finding("swap of " + Escaped(key) + " through the " + std::string(p.name) +
+              " store wrote although the key changed since its cas");
+    }
+    model_ = std::move(next);
+    return true;
+  }
+
+  // Whether one of `changes`, applied from `start`, changed `key` at all (a set of the value it
+  // had is a change; a refused increment or the delete of a missing key is not).
+  static bool HadEffect(const std::vector<Step>& changes, const std::string& key, Model m) {
+    for (const Step& c : changes) {
+      const bool names_key = std::find(c.keys.begin(), c.keys.end(), key) != c.keys.end();
+      if (names_key) {
+        switch (c.op) {
+          case Op::kSet:
+          case Op::kSetMany:
+          case Op::kChurn:
+            return true;
+          case Op::kDelete:
+          case Op::kDeleteMany:
+            if (m.contains(key)) return true;
+            break;
+          case Op::kIncrement:
+            if (ApplyToModel(m, c)) return true;
+            continue;
+          default:
+            break;
+        }
+      }
+      ApplyToModel(m, c);
+    }
+    return false;
+  }
+
+  static std::optional<std::string> MaybeText(const std::optional<kv::Bytes>& v) {
+    if (!v) return std::nullopt;
+    return std::string(v->begin(), v->end());
   }
 
   bool Increment(const Step& s, Process& p, std::optional<uint64_t> expected, Model next) {

@@ -8,7 +8,9 @@
 // Several processes: every change takes the directory's lock (dir_lock.h) and first catches up
 // with what other processes appended; a log that another process compacted is reloaded. Reads
 // catch up the same way without the lock. While this process keeps the lock between changes
-// (natively), no other process can have changed anything, and catching up is skipped.
+// (natively), no other process can have changed anything, and catching up is skipped. A swap
+// (compare-and-swap) compares and writes under the lock after catching up, so it is atomic
+// across processes (docs/file-format.md, "Several processes").
 //
 // Threads: a FileStore and the buckets it opened are not thread-safe; use them from one thread at
 // a time (or guard them with one mutex). The lock's keeper thread (natively) synchronises with
