@@ -39,6 +39,42 @@ for (const runner of RUNNERS) test(`on ${runner}: two runs of the fused demo alt
   }
 });
 
+for (const runner of RUNNERS) test(`on ${runner}: the draft2 demo, fused with the same kv-file binary, shares the data and the counter of the draft demo`, () => {
+  const dir = mkdtempSync(join(tmpdir(), 'demo2-'));
+  try {
+    const fused2 = join(dir, 'kv_demo_draft2.fused.wasm');
+    const f = runFuse('plug', '--plug', component('kv-file'), component('kv_demo_draft2'), '-o', fused2);
+    assert.equal(f.status, 0, f.stderr);
+    assert.match(f.stderr, /wasi:keyvalue\/store@0\.2\.0-draft2/);
+    const env = { KV_FILE_DIR: join(dir, 'store'), KV_RUNNER: runner };
+    const first = runComponent(fused, { env });
+    assert.equal(first.status, 0, first.stderr);
+    const second = runComponent(fused2, { env });
+    assert.equal(second.stderr, '');
+    assert.equal(second.status, 0);
+    assert.deepEqual(second.stdout.split('\n'), [
+      'kv_demo_draft2: importing wasi:keyvalue@0.2.0-draft2',
+      '`hello` exists with value `wasi`; deleting it',
+      'increment `demo-runs` by 1 (s64) -> 2',
+      'cas `greeting`: swap -> `hello from draft2 (run 2)` (attempt 1)',
+      'set-many `fruit/apple`=`red` `fruit/banana`=`yellow`',
+      'get-many `fruit/apple` `fruit/banana` `fruit/cherry` -> `red` `yellow` none',
+      '',
+    ]);
+    const third = runComponent(fused, { env });
+    assert.deepEqual(third.stdout.split('\n').slice(0, 3), [
+      '`hello` does not exist; setting it to `wasi`',
+      'get `hello` -> `wasi`',
+      'increment `demo-runs` by 1 -> 3',
+    ]);
+    const fourth = runComponent(fused2, { env });
+    assert.equal(fourth.stdout.split('\n')[3],
+      'cas `greeting`: swap -> `hello from draft2 (run 2) (run 4)` (attempt 1)');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 for (const runner of RUNNERS) test(`on ${runner}: a bad setting is a clear error from open, and the demo exits non-zero`, () => {
   const dir = mkdtempSync(join(tmpdir(), 'demo-'));
   try {
