@@ -28,7 +28,7 @@ TEST(KeyValueTypesTest, Layouts) {
   EXPECT_EQ(KeyResponse2::kLayout, (Layout{20, 4}));
   EXPECT_EQ(KeyResponse2::kOffset<1>, 8u);
   EXPECT_EQ(ListKeysResult2::kLayout, (Layout{24, 4}));
-  EXPECT_EQ(IncrementResult2::kLayout, (Layout{16, 8}));
+  EXPECT_EQ(IncrementResult2::kLayout, (Layout{24, 8}));
   EXPECT_EQ(CasError::kLayout, (Layout{16, 4}));
   EXPECT_EQ(CasError::kVariant.payload_offset, 4u);
   EXPECT_EQ(SwapResult::kLayout, (Layout{20, 4}));
