@@ -42,7 +42,7 @@ WASMTIME_kv-file  = --dir $(DATA)::/data --env KV_FILE_DIR=/data
 WASMTIME_kv-redis = -S inherit-network=y -S allow-ip-name-lookup=y \
   $(if $(KV_REDIS_URL),--env KV_REDIS_URL=$(KV_REDIS_URL))
 
-.PHONY: all deps build native wasm fused transpiled run test test-native test-js conformance \
+.PHONY: all deps build native wasm fused examples transpiled run test test-native test-js conformance \
 	conformance-run \
 	fuzz bench soak clean
 
@@ -51,7 +51,7 @@ all: build run
 deps:
 	@tools/install-deps.sh
 
-build: native wasm fused
+build: native wasm fused examples
 
 native: deps
 	@[ -f $(NATIVE)/CMakeCache.txt ] || cmake -S . -B $(NATIVE) -DKV_WERROR=$(WERROR) \
@@ -73,6 +73,16 @@ fused: native wasm
 	@$(FUSE) plug --plug $(COMPONENTS)/$(PROVIDER).wasm $(COMPONENTS)/kv_demo_draft2.wasm \
 	  -o $(FUSED2) 2>/dev/null
 	@$(WASM_TOOLS) validate $(FUSED2)
+
+# The example consumers of examples/, built by other people's toolchains (examples/build.sh).
+EXAMPLES := $(BUILD)/examples
+examples: deps $(EXAMPLES)/javascript.wasm $(EXAMPLES)/python.wasm $(EXAMPLES)/c.wasm
+$(EXAMPLES)/javascript.wasm: examples/js/app.js examples/js/build.mjs examples/build.sh $(wildcard wit/*.wit wit/*/*/*.wit)
+	@examples/build.sh $(EXAMPLES) javascript
+$(EXAMPLES)/python.wasm: examples/python/app.py examples/build.sh $(wildcard wit/*.wit wit/*/*/*.wit)
+	@examples/build.sh $(EXAMPLES) python
+$(EXAMPLES)/c.wasm: examples/c/app.c examples/build.sh $(wildcard wit/*.wit wit/*/*/*.wit)
+	@examples/build.sh $(EXAMPLES) c
 
 # The providers as JavaScript, for the tests that call a provider straight from JavaScript.
 transpiled: $(foreach p,$(PROVIDERS),$(JS)/$(p)/$(p).js)
@@ -154,7 +164,7 @@ conformance-run:
 	  fi; \
 	done
 
-test-js: native wasm fused transpiled
+test-js: native wasm fused transpiled examples
 	@tools/with-redis.sh $(NODE) --test tests/
 
 # Benchmarks: measured, never asserted.

