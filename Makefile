@@ -42,7 +42,7 @@ WASMTIME_kv-file  = --dir $(DATA)::/data --env KV_FILE_DIR=/data
 WASMTIME_kv-redis = -S inherit-network=y -S allow-ip-name-lookup=y \
   $(if $(KV_REDIS_URL),--env KV_REDIS_URL=$(KV_REDIS_URL))
 
-.PHONY: all deps build native wasm fused examples transpiled run test test-native test-js conformance \
+.PHONY: all deps build native wasm fused examples web demo-web transpiled run test test-native test-js conformance \
 	conformance-run \
 	fuzz bench soak clean
 
@@ -83,6 +83,20 @@ $(EXAMPLES)/python.wasm: examples/python/app.py examples/build.sh $(wildcard wit
 	@examples/build.sh $(EXAMPLES) python
 $(EXAMPLES)/c.wasm: examples/c/app.c examples/build.sh $(wildcard wit/*.wit wit/*/*/*.wit)
 	@examples/build.sh $(EXAMPLES) c
+
+# The browser demo: kv_demo_draft2 with kv-memory (which imports nothing) fused in, transpiled by
+# jco, in a static page (web/); `make demo-web` serves it at http://127.0.0.1:$(WEB_PORT)/.
+WEB := $(BUILD)/web
+WEB_PORT ?= 8080
+web: native wasm
+	@rm -rf $(WEB) && mkdir -p $(WEB)
+	@$(FUSE) plug --plug $(COMPONENTS)/kv-memory.wasm $(COMPONENTS)/kv_demo_draft2.wasm \
+	  -o $(WEB)/demo.wasm 2>/dev/null
+	@$(WASM_TOOLS) validate $(WEB)/demo.wasm
+	@$(JCO) transpile $(WEB)/demo.wasm -o $(WEB)/demo --name demo -q
+	@cp web/index.html web/app.mjs $(WEB)/
+demo-web: web
+	@$(NODE) tools/serve-web.mjs $(WEB_PORT)
 
 # The providers as JavaScript, for the tests that call a provider straight from JavaScript.
 transpiled: $(foreach p,$(PROVIDERS),$(JS)/$(p)/$(p).js)
@@ -164,7 +178,7 @@ conformance-run:
 	  fi; \
 	done
 
-test-js: native wasm fused transpiled examples
+test-js: native wasm fused transpiled examples web
 	@tools/with-redis.sh $(NODE) --test tests/
 
 # Benchmarks: measured, never asserted.
