@@ -24,9 +24,9 @@ function main() {
   check('get absent', text(bucket.get('absent')), 'none');
 
   check('increment counter by 5', increment(bucket, 'counter', 5n), 5n);
-  // Positive deltas only: componentize-js 0.23.0 aborts the component when an s64 argument is a
-  // negative BigInt ("Internal bindgen error in coreabi_from_bigint64 validation"), before the
-  // call reaches the provider (README, "Use it from your language").
+  // Positive deltas only: componentize-js (0.17.0, and 0.23.0 too) aborts the component when an
+  // s64 argument is a negative BigInt ("Internal bindgen error in coreabi_from_bigint64
+  // validation"), before the call reaches the provider (README, "Use it from your language").
   check('increment counter by 2', increment(bucket, 'counter', 2n), 7n);
   check('get counter', text(bucket.get('counter')), '7');
 
