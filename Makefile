@@ -71,7 +71,7 @@ fused: native wasm
 	@$(FUSE) plug --plug $(COMPONENTS)/$(PROVIDER).wasm $(COMPONENTS)/kv_demo.wasm -o $(FUSED)
 	@$(WASM_TOOLS) validate $(FUSED)
 	@$(FUSE) plug --plug $(COMPONENTS)/$(PROVIDER).wasm $(COMPONENTS)/kv_demo_draft2.wasm \
-	  -o $(FUSED2) 2>/dev/null
+	  -o $(FUSED2) 2>$(BUILD)/fuse-draft2.log || { cat $(BUILD)/fuse-draft2.log >&2; exit 1; }
 	@$(WASM_TOOLS) validate $(FUSED2)
 
 # The example consumers of examples/, built by other people's toolchains (examples/build.sh).
@@ -91,7 +91,7 @@ WEB_PORT ?= 8080
 web: native wasm
 	@rm -rf $(WEB) && mkdir -p $(WEB)
 	@$(FUSE) plug --plug $(COMPONENTS)/kv-memory.wasm $(COMPONENTS)/kv_demo_draft2.wasm \
-	  -o $(WEB)/demo.wasm 2>/dev/null
+	  -o $(WEB)/demo.wasm 2>$(WEB)/fuse.log || { cat $(WEB)/fuse.log >&2; exit 1; }
 	@$(WASM_TOOLS) validate $(WEB)/demo.wasm
 	@$(JCO) transpile $(WEB)/demo.wasm -o $(WEB)/demo --name demo -q
 	@cp web/index.html web/app.mjs $(WEB)/

@@ -33,8 +33,10 @@ for (const [provider, { skip, env: envOf }] of Object.entries(providers)) {
         try {
           const env = envOf(work);
           const prefix = `cas-race-${runner}-${Date.now().toString(16)}/`;
-          const cas = ['--phase', 'cas-incrementer', '--times', String(TIMES), '--prefix', prefix];
-          const plain = ['--phase', 'incrementer', '--times', String(TIMES), '--prefix', prefix];
+          // All five count themselves in and wait for each other before their loops start.
+          const barrier = ['--barrier', String(PROCESSES + 1)];
+          const cas = ['--phase', 'cas-incrementer', '--times', String(TIMES), '--prefix', prefix, ...barrier];
+          const plain = ['--phase', 'incrementer', '--times', String(TIMES), '--prefix', prefix, ...barrier];
           const runs = [];
           for (let i = 0; i < PROCESSES; i++) runs.push(finished(command.spawn(cas, { env })));
           runs.push(finished(command.spawn(plain, { env })));
@@ -52,6 +54,8 @@ for (const [provider, { skip, env: envOf }] of Object.entries(providers)) {
           assert.equal(last.status, 0, last.stdout + last.stderr);
           assert.equal(last.stdout.trim(), `DONE ${(PROCESSES + 1) * TIMES + 1}`);
           console.log(`# ${provider} on ${runner}: ${retries} cas-failed retries among ${PROCESSES * TIMES} swaps`);
+          // The race was run: swaps did lose to each other (else the count proves nothing).
+          assert.ok(retries > 0, 'no swap ever failed: the processes did not overlap');
         } finally {
           command.dispose();
           rmSync(work, { recursive: true, force: true });

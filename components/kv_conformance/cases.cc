@@ -275,7 +275,7 @@ Outcome InventedCursors(const Options& o) {
   std::vector<std::string> invented = {"0", "7", "123456789", "18446744073709551614",
                                        "18446744073709551615"};
   if (Draft2(o)) {
-    for (const char* text : {"", "abc", "-1", "01", "1e3", "99999999999999999999999", "Ã©",
+    for (const char* text : {"", "abc", "-1", "01", "1e3", "99999999999999999999999", "\xC3\xA9",
                              " 7", "7 "}) {
       invented.emplace_back(text);
     }
@@ -740,9 +740,12 @@ int RunReader(const Options& o) {
   return 0;
 }
 
+util::Status AwaitBarrier(ImportedBucket& b, uint32_t processes);  // below
+
 int RunIncrementer(const Options& o) {
   auto b = Open(o, Bucket(o, "count"));
   if (!b.ok()) return PrintError(b.status());
+  if (auto s = AwaitBarrier(*b, o.barrier); !s.ok()) return PrintError(s);
   uint64_t last = 0;
   for (uint32_t i = 0; i < o.times; ++i) {
     auto v = b->Increment("counter", 1);
@@ -753,9 +756,29 @@ int RunIncrementer(const Options& o) {
   return 0;
 }
 
+// With `--barrier N`: counts this process in, then waits until N processes have (up to 60 s), so
+// that racing processes start their loops together whatever their start-up took.
+util::Status AwaitBarrier(ImportedBucket& b, uint32_t processes) {
+  if (processes == 0) return util::Status::Ok();
+  RETURN_IF_ERROR(b.Increment("ready", 1).status());
+  timespec start{}, now{};
+  clock_gettime(CLOCK_MONOTONIC, &start);
+  for (;;) {
+    ASSIGN_OR_RETURN(auto ready, b.Get("ready"));
+    if (ready && std::stoull(std::string(ready->begin(), ready->end())) >= processes) {
+      return util::Status::Ok();
+    }
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (now.tv_sec - start.tv_sec > 60) {
+      return util::IOError("the other processes did not arrive at the barrier within 60 s");
+    }
+  }
+}
+
 int RunCasIncrementer(const Options& o) {
   auto b = ImportedBucket::Open(Bucket(o, "count"), Contract::kDraft2);
   if (!b.ok()) return PrintError(b.status());
+  if (auto s = AwaitBarrier(*b, o.barrier); !s.ok()) return PrintError(s);
   uint64_t last = 0, retries = 0;
   for (uint32_t i = 0; i < o.times; ++i) {
     auto cas = ImportedCas::New(*b, "counter");

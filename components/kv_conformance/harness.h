@@ -33,6 +33,7 @@ struct Options {
   // For providers that persist: `write` in one process, then `verify` in a new one.
   std::string phase;
   uint32_t times = 1000;    // increments of the `incrementer` phase
+  uint32_t barrier = 0;     // the incrementers wait until this many have started (0: none)
   bool keep_going = false;  // the `writer` retries after errors instead of stopping
   uint32_t seconds = 0;     // the `writer` stops after this long (0: when killed)
   // The soak test's writer (soak.h): its operation sequence and its keys.

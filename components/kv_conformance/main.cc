@@ -18,6 +18,7 @@
 //   --seed N, --slot S the soak writer's operation sequence and key slot (`a` or `b`)
 //   --keep-going       the writer retries after an error (it reports each as `ERROR ...`)
 //   --seconds N        the writer stops after N seconds (default: when killed)
+//   --barrier N        the incrementers start counting once N of them have started
 //   --list             print the case names and exit
 #include <charconv>
 #include <cstdio>
@@ -99,7 +100,7 @@ int main(int argc, char** argv) {
       if (arg == "--phase") options.phase = v;
       if (arg == "--slot") options.slot = v;
     } else if (arg == "--page-keys" || arg == "--max-key-bytes" || arg == "--max-value-bytes" ||
-               arg == "--times" || arg == "--seconds" || arg == "--seed") {
+               arg == "--times" || arg == "--seconds" || arg == "--seed" || arg == "--barrier") {
       const char* v = value();
       uint32_t n = 0;
       if (v == nullptr || !ParseU32(v, &n) || n == 0) return Usage("expected a positive number");
@@ -109,6 +110,7 @@ int main(int argc, char** argv) {
       if (arg == "--times") options.times = n;
       if (arg == "--seconds") options.seconds = n;
       if (arg == "--seed") options.seed = n;
+      if (arg == "--barrier") options.barrier = n;
     } else {
       return Usage(("unknown argument `" + std::string(arg) + "`").c_str());
     }

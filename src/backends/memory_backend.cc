@@ -86,22 +86,17 @@ util::Result<CounterValue> MemoryBucket::Increment(std::string_view key, Counter
   return sum;
 }
 
-std::string MemoryBucket::VersionOf(std::string_view key) const {
-  size_t i = index_.Find(key);
-  if (i == KeyIndex::kNone) return "a" + std::to_string(last_delete_);
-  return "p" + std::to_string(index_.entries()[i].stamp);
-}
 
 util::Result<VersionedValue> MemoryBucket::ReadVersioned(std::string_view key) {
   VersionedValue out;
   if (size_t i = index_.Find(key); i != KeyIndex::kNone) out.value = values_[i];
-  out.version = VersionOf(key);
+  out.version = index_.VersionOf(key, last_delete_);
   return out;
 }
 
 util::Result<bool> MemoryBucket::WriteIfVersion(std::string_view key, ByteView value,
                                                 std::string_view version) {
-  if (VersionOf(key) != version) return false;
+  if (index_.VersionOf(key, last_delete_) != version) return false;
   Put(key, value);
   return true;
 }

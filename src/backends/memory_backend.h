@@ -50,7 +50,6 @@ class MemoryBucket final : public BucketBackend {
  private:
   void Put(std::string_view key, ByteView value);
   void Erase(std::string_view key);
-  std::string VersionOf(std::string_view key) const;
 
   // Entry i of index_ has its value in values_[i] and its sequence number in seqs_[i] (ascending).
   KeyIndex index_;

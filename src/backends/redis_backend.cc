@@ -94,10 +94,12 @@ class RedisBucket final : public BucketBackend {
 
   // Read, add in the engine's arithmetic (counter.h) and write if nothing changed meanwhile, again
   // until it holds: the same counters, range and errors as every other backend, and atomic
-  // against every client of the provider.
+  // against every client of the provider. A counter that others change faster than this client
+  // can go round gives up with an error after kMaxIncrementAttempts.
+  static constexpr int kMaxIncrementAttempts = 10000;
   util::Result<CounterValue> Increment(std::string_view key, CounterValue delta,
                                        CounterRange range) override {
-    for (;;) {
+    for (int attempt = 0; attempt < kMaxIncrementAttempts; ++attempt) {
       ASSIGN_OR_RETURN(VersionedValue now, ReadVersioned(key));
       CounterValue current = 0;
       if (now.value) {
@@ -107,6 +109,9 @@ class RedisBucket final : public BucketBackend {
       ASSIGN_OR_RETURN(bool written, WriteIfVersion(key, AsBytes(FormatCounter(sum)), now.version));
       if (written) return sum;
     }
+    return util::Status(util::Code::kIOError,
+                        "increment " + util::Quoted(key) + ": the counter changed under each of " +
+                            std::to_string(kMaxIncrementAttempts) + " attempts; try again");
   }
 
   util::Result<VersionedValue> ReadVersioned(std::string_view key) override {

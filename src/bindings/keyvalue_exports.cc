@@ -1,6 +1,5 @@
 #include "bindings/keyvalue_exports.h"
 
-#include <charconv>
 #include <optional>
 #include <string_view>
 #include <vector>
@@ -9,6 +8,7 @@
 #include "abi/guest.h"
 #include "bindings/keyvalue_types.h"
 #include "engine/counter.h"
+#include "util/decimal.h"
 #include "util/utf8.h"
 
 namespace bindings::keyvalue {
@@ -221,14 +221,9 @@ uint32_t DeleteMany(BucketRep* bucket, uint32_t keys_ptr, uint32_t keys_len) {
 // draft2's cursor text: the decimal form of the engine's cursor. Anything else was not handed out
 // by us and is a clean error.
 util::Result<uint64_t> ParseCursor(std::string_view text) {
-  uint64_t n = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size() ||
-      (text.size() > 1 && text[0] == '0')) {
-    return util::InvalidArgument("list-keys: the cursor " + util::Quoted(util::ToValidUtf8(text)) +
-                                 " was not handed out by this store");
-  }
-  return n;
+  if (auto n = util::ParseDecimalU64(text)) return *n;
+  return util::InvalidArgument("list-keys: the cursor " + util::Quoted(util::ToValidUtf8(text)) +
+                               " was not handed out by this store");
 }
 
 }  // namespace
@@ -358,14 +353,12 @@ KV_EXPORT("cabi_post_" KV_STORE2 "#open") void kv2_open_post(uint32_t area) {
 KV_EXPORT(KV_STORE2 "#[method]bucket.list-keys")
 uint32_t kv2_list_keys(kvb::BucketRep* self, uint32_t cursor_is_some, uint32_t cursor_ptr,
                        uint32_t cursor_len) {
-  util::Result<kv::KeyPage> page = util::Status::Ok();
-  if (cursor_is_some != 0) {
-    cabi::InBuffer cursor(cursor_ptr, cursor_len);
-    auto from = kvb::ParseCursor(cursor.text());
-    page = from.ok() ? kvb::ListKeys(self, *from) : util::Result<kv::KeyPage>(from.status());
-  } else {
-    page = kvb::ListKeys(self, std::nullopt);
-  }
+  auto page = [&]() -> util::Result<kv::KeyPage> {
+    if (cursor_is_some == 0) return kvb::ListKeys(self, std::nullopt);
+    cabi::InBuffer cursor(cursor_ptr, cursor_len);  // ours to free, whatever it holds
+    ASSIGN_OR_RETURN(uint64_t from, kvb::ParseCursor(cursor.text()));
+    return kvb::ListKeys(self, from);
+  }();
   return kvb::Return<kvb::ListKeysResult2>(page, [](auto& p) {
     std::optional<std::string> next;
     if (p->cursor) next = kv::FormatCounter(*p->cursor);

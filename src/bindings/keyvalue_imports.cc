@@ -1,11 +1,11 @@
 #include "bindings/keyvalue_imports.h"
 
-#include <charconv>
 
 #include "abi/codec.h"
 #include "abi/guest.h"
 #include "bindings/keyvalue_import_table.h"
 #include "bindings/keyvalue_types.h"
+#include "util/decimal.h"
 
 namespace bindings::keyvalue {
 
@@ -125,12 +125,8 @@ util::Result<bool> ImportedBucket::Exists(std::string_view key) {
 namespace {
 
 util::Result<uint64_t> ParseDecimalCursor(std::string_view text) {
-  uint64_t n = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), n);
-  if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
-    return util::InvalidArgument("a draft cursor is a u64; `" + std::string(text) + "` is not");
-  }
-  return n;
+  if (auto n = util::ParseDecimalU64(text)) return *n;
+  return util::InvalidArgument("a draft cursor is a u64; `" + std::string(text) + "` is not");
 }
 
 }  // namespace
@@ -176,6 +172,7 @@ util::Result<TextKeyPage> ImportedBucket::ListKeysText(std::optional<std::string
 
 util::Result<uint64_t> ImportedBucket::Increment(std::string_view key, uint64_t delta) {
   if (draft2()) {
+    // (A negative sum has been stored by then: only IncrementSigned can return it.)
     if (delta > static_cast<uint64_t>(INT64_MAX)) {
       return util::InvalidArgument("a draft2 increment takes an s64 delta");
     }

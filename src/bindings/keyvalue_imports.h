@@ -60,8 +60,9 @@ class ImportedBucket {
   // u64 in decimal is kInvalidArgument here, without a call.
   util::Result<TextKeyPage> ListKeysText(std::optional<std::string_view> cursor);
   // wasi:keyvalue/atomics. On a draft2 bucket, Increment goes through the s64 increment: a delta
-  // above 2^63-1 or a negative sum is kInvalidArgument. IncrementSigned is draft2's alone (on a
-  // draft bucket: kUnsupported).
+  // above 2^63-1 is kInvalidArgument without a call, and a negative sum is kInvalidArgument after
+  // the provider stored it (a u64 cannot carry it; use IncrementSigned). IncrementSigned is
+  // draft2's alone (on a draft bucket: kUnsupported).
   util::Result<uint64_t> Increment(std::string_view key, uint64_t delta);
   util::Result<int64_t> IncrementSigned(std::string_view key, int64_t delta);
   // wasi:keyvalue/batch

@@ -110,6 +110,12 @@ std::vector<std::string> KeyIndex::Page(size_t start, uint32_t max_keys, uint32_
   return keys;
 }
 
+std::string KeyIndex::VersionOf(std::string_view key, uint64_t absent_stamp) const {
+  const size_t i = Find(key);
+  if (i == kNone) return "a" + std::to_string(absent_stamp);
+  return "p" + std::to_string(entries_[i].stamp);
+}
+
 void KeyIndex::Clear() {
   arena_.clear();
   entries_.clear();

@@ -45,7 +45,6 @@ class FileBucket final : public BucketBackend {
 
  private:
   void Apply(const ScannedChange& c);
-  std::string VersionOf(std::string_view key) const;
 
   // Drops deleted entries once they outnumber live ones: memory stays bounded by the live keys.
   void MaybeCompactIndex();
@@ -559,11 +558,6 @@ util::Result<CounterValue> FileBucket::Increment(std::string_view key, CounterVa
   return sum;
 }
 
-std::string FileBucket::VersionOf(std::string_view key) const {
-  size_t i = index_.Find(key);
-  if (i == KeyIndex::kNone) return "a" + std::to_string(last_delete_);
-  return "p" + std::to_string(index_.entries()[i].stamp);
-}
 
 util::Result<VersionedValue> FileBucket::ReadVersioned(std::string_view key) {
   RETURN_IF_ERROR(Refresh(nullptr));
@@ -572,7 +566,7 @@ util::Result<VersionedValue> FileBucket::ReadVersioned(std::string_view key) {
     ASSIGN_OR_RETURN(Bytes value, ReadValue(index_.entries()[i]));
     out.value = std::move(value);
   }
-  out.version = VersionOf(key);
+  out.version = index_.VersionOf(key, last_delete_);
   return out;
 }
 
@@ -581,7 +575,7 @@ util::Result<bool> FileBucket::WriteIfVersion(std::string_view key, ByteView val
   // Compare and write under one lock, after reading what other processes wrote.
   ASSIGN_OR_RETURN(DirLock::Guard held, store_->lock().Acquire());
   RETURN_IF_ERROR(Refresh(&held));
-  if (VersionOf(key) != version) return false;
+  if (index_.VersionOf(key, last_delete_) != version) return false;
   std::vector<uint8_t> record;
   AppendPut(record, key, value);
   RETURN_IF_ERROR(WriteLocked(held, record));
