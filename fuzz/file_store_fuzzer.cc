@@ -33,7 +33,8 @@
 //     1 delete       key
 //     2 set-many     n = b % 5, then n times key, value
 //     3 delete-many  n = b % 5, then n keys
-//     4 increment    key, delta
+//     4 increment    key, delta, b: draft's u64 increment when b is even, draft2's s64 one
+//                    (the delta's bits as an s64) when it is odd
 //     5 churn        key, value, b: 8 * (1 + b % 16) rounds of set and delete of the key (at
 //                    most 256 in all per input), then a last set when (b >> 4) & 1: many
 //                    compactions from a few input bytes
@@ -129,7 +130,8 @@ struct Step {
   std::vector<std::string> keys;
   std::vector<std::string> values;  // set, set-many: values[i] goes with keys[i]
   uint64_t delta = 0;               // increment
-  uint8_t arg = 0;                  // read: which call; reopen: which preallocation
+  uint8_t arg = 0;                  // read: which call; reopen: which preallocation;
+                                    // increment: 1 for the s64 one
   uint32_t rounds = 0;              // churn
   bool keep = false;                // churn: the key is left set
   int64_t crash_after = 0;          // crash
@@ -181,6 +183,7 @@ class Decoder {
       case Op::kIncrement:
         s.keys.push_back(Key());
         s.delta = Delta();
+        s.arg = in_.Byte() & 1;
         break;
       case Op::kChurn: {
         s.keys.push_back(Key());
@@ -315,7 +318,7 @@ std::string Decimal(Wide n) {
 
 // Applies change `s` to `m`. For an increment, the counter it leaves, or none when the contract
 // refuses it (m unchanged).
-std::optional<uint64_t> ApplyToModel(Model& m, const Step& s) {
+std::optional<Wide> ApplyToModel(Model& m, const Step& s) {
   switch (s.op) {
     case Op::kSet:
     case Op::kSetMany:
@@ -332,10 +335,16 @@ std::optional<uint64_t> ApplyToModel(Model& m, const Step& s) {
         if (!parsed) return std::nullopt;
         current = *parsed;
       }
+      if (s.arg == 1) {  // draft2's s64 increment: the sum must be an s64
+        const Wide sum = current + static_cast<int64_t>(s.delta);
+        if (sum < INT64_MIN || sum > INT64_MAX) return std::nullopt;
+        m[s.keys[0]] = Decimal(sum);
+        return sum;
+      }
       const Wide sum = current + s.delta;  // draft's u64 increment: the sum must be a u64
       if (sum < 0 || sum > Wide(UINT64_MAX)) return std::nullopt;
       m[s.keys[0]] = Decimal(sum);
-      return static_cast<uint64_t>(sum);
+      return sum;
     }
     default:
       break;
@@ -374,7 +383,10 @@ std::string Describe(const Step& s) {
     out += " " + Escaped(s.keys[i]);
     if (i < s.values.size()) out += "=" + Escaped(s.values[i]);
   }
-  if (s.op == Op::kIncrement) out += " by " + std::to_string(s.delta);
+  if (s.op == Op::kIncrement) {
+    out += s.arg == 1 ? " (s64) by " + std::to_string(static_cast<int64_t>(s.delta))
+                      : " by " + std::to_string(s.delta);
+  }
   if (s.op == Op::kChurn) {
     out += ", " + std::to_string(s.rounds) + " rounds" + (s.keep ? ", kept" : ", deleted");
   }
@@ -555,7 +567,7 @@ class Harness {
   // the planned crash stopped it; `in_flight_` is then the model with the change applied.
   bool Change(const Step& s, Process& p) {
     Model next = model_;
-    const std::optional<uint64_t> counter = ApplyToModel(next, s);
+    const std::optional<Wide> counter = ApplyToModel(next, s);
     in_flight_ = next;
     util::Status status;
     switch (s.op) {
@@ -654,22 +666,28 @@ class Harness {
     return std::string(v->begin(), v->end());
   }
 
-  bool Increment(const Step& s, Process& p, std::optional<uint64_t> expected, Model next) {
-    auto got = p.bucket.Increment(s.keys[0], s.delta);
+  bool Increment(const Step& s, Process& p, std::optional<Wide> expected, Model next) {
+    auto got = [&]() -> util::Result<Wide> {
+      if (s.arg == 1) {
+        ASSIGN_OR_RETURN(int64_t sum, p.bucket.IncrementSigned(s.keys[0], static_cast<int64_t>(s.delta)));
+        return Wide(sum);
+      }
+      ASSIGN_OR_RETURN(uint64_t sum, p.bucket.Increment(s.keys[0], s.delta));
+      return Wide(sum);
+    }();
     if (!got.ok()) {
       if (crash_planned_ && fs_.crashed()) return false;
       if (!expected && got.status().code() == util::Code::kInvalidArgument) return true;
       Finding("increment through the " + std::string(p.name) + " store failed: " +
-              got.status().ToString() +
-              (expected ? "; the model expected " + std::to_string(*expected) : ""));
+              got.status().ToString() + (expected ? "; the model expected " + Decimal(*expected) : ""));
     }
     if (!expected) {
-      Finding("increment through the " + std::string(p.name) + " store gave " +
-              std::to_string(*got) + "; the model expected an error");
+      Finding("increment through the " + std::string(p.name) + " store gave " + Decimal(*got) +
+              "; the model expected an error");
     }
     if (*got != *expected) {
-      Finding("increment through the " + std::string(p.name) + " store gave " +
-              std::to_string(*got) + "; the model expected " + std::to_string(*expected));
+      Finding("increment through the " + std::string(p.name) + " store gave " + Decimal(*got) +
+              "; the model expected " + Decimal(*expected));
     }
     model_ = std::move(next);
     return true;
