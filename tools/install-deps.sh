@@ -86,30 +86,26 @@ if [ "$(version_of .tools/bin/wasmtime)" != "$WASMTIME_VERSION" ] ||
   echo "install-deps: wasmtime and componentize-py installed in $((SECONDS - started)) s"
 fi
 
-if [ "$(version_of .tools/bin/wasm-tools)" != "$WASM_TOOLS_VERSION" ]; then
-  cache=${KV_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/wasi-keyvalue-cpp}/cargo
-  if [ "$(version_of "$cache/bin/wasm-tools")" != "$WASM_TOOLS_VERSION" ]; then
+# cargo_tool BINARY VERSION CRATE [cargo install flags...]: builds CRATE@VERSION with
+# `cargo install --locked` into the cache outside the source tree, unless the cache has it, and
+# links BINARY into .tools/bin.
+cargo_tool() {
+  local binary=$1 version=$2 crate=$3
+  shift 3
+  [ "$(version_of ".tools/bin/$binary")" = "$version" ] && return 0
+  local cache=${KV_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/wasi-keyvalue-cpp}/cargo
+  if [ "$(version_of "$cache/bin/$binary")" != "$version" ]; then
+    local cargo
     cargo=$(command -v cargo || echo "$HOME/.cargo/bin/cargo")
-    [ -x "$cargo" ] || { echo "install-deps: wasm-tools needs cargo (rustup's toolchain)" >&2; exit 1; }
-    echo "install-deps: wasm-tools $WASM_TOOLS_VERSION (cargo install --locked, into $cache; a few minutes)"
-    started=$SECONDS
-    "$cargo" install --quiet --locked --root "$cache" "wasm-tools@$WASM_TOOLS_VERSION"
-    echo "install-deps: wasm-tools built in $((SECONDS - started)) s"
+    [ -x "$cargo" ] || { echo "install-deps: $binary needs cargo (rustup's toolchain)" >&2; exit 1; }
+    echo "install-deps: $binary $version (cargo install --locked $* $crate, into $cache; a few minutes)"
+    local started=$SECONDS
+    "$cargo" install --quiet --locked --root "$cache" "$@" "$crate@$version"
+    echo "install-deps: $binary built in $((SECONDS - started)) s"
   fi
-  ln -sf "$cache/bin/wasm-tools" .tools/bin/wasm-tools
-fi
+  ln -sf "$cache/bin/$binary" ".tools/bin/$binary"
+}
 
+cargo_tool wasm-tools "$WASM_TOOLS_VERSION" wasm-tools
 # wit-bindgen with its C generator only (the examples' C consumer): a shorter build.
-if [ "$(version_of .tools/bin/wit-bindgen)" != "$WIT_BINDGEN_VERSION" ]; then
-  cache=${KV_TOOLS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/wasi-keyvalue-cpp}/cargo
-  if [ "$(version_of "$cache/bin/wit-bindgen")" != "$WIT_BINDGEN_VERSION" ]; then
-    cargo=$(command -v cargo || echo "$HOME/.cargo/bin/cargo")
-    [ -x "$cargo" ] || { echo "install-deps: wit-bindgen needs cargo (rustup's toolchain)" >&2; exit 1; }
-    echo "install-deps: wit-bindgen $WIT_BINDGEN_VERSION, C generator (cargo install --locked, into $cache; a few minutes)"
-    started=$SECONDS
-    "$cargo" install --quiet --locked --root "$cache" --no-default-features --features c \
-      "wit-bindgen-cli@$WIT_BINDGEN_VERSION"
-    echo "install-deps: wit-bindgen built in $((SECONDS - started)) s"
-  fi
-  ln -sf "$cache/bin/wit-bindgen" .tools/bin/wit-bindgen
-fi
+cargo_tool wit-bindgen "$WIT_BINDGEN_VERSION" wit-bindgen-cli --no-default-features --features c
