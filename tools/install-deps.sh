@@ -98,7 +98,7 @@ cargo_tool() {
     local cargo
     cargo=$(command -v cargo || echo "$HOME/.cargo/bin/cargo")
     [ -x "$cargo" ] || { echo "install-deps: $binary needs cargo (rustup's toolchain)" >&2; exit 1; }
-    echo "install-deps: $binary $version (cargo install --locked $* $crate, into $cache; a few minutes)"
+    echo "install-deps: $binary $version (cargo install --locked${*:+ $*} $crate, into $cache; a few minutes)"
     local started=$SECONDS
     "$cargo" install --quiet --locked --root "$cache" "$@" "$crate@$version"
     echo "install-deps: $binary built in $((SECONDS - started)) s"
