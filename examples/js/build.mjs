@@ -32,8 +32,7 @@ const { component } = await componentize(source, {
   sourceName: 'app.js',
   witPath: wit,
   worldName: 'consumer-draft2',
-  // The app needs no HTTP; without it the component imports no wasi:http (README, "Use it from
-  // your language", says why that matters to wasm-fuse today).
+  // The app needs no HTTP, and without it the component imports no wasi:http.
   disableFeatures: ['http'],
 });
 writeFileSync(out, component);

@@ -199,13 +199,18 @@ class InstanceTypeEncoder {
           BinaryWriter d;
           d.Byte(0x04), d.Byte(0x00), d.Name(name), d.Byte(0x03), d.Byte(0x01);
           local_[t] = Decl(d, true);
+          named_.insert(t);
           return util::Status::Ok();
         }
         util::Result<uint32_t> idx = t->kind == K::kResource ? ResourceIndex(t) : Define(t);
         if (!idx.ok()) return std::move(idx).take_status();
         BinaryWriter d;
         d.Byte(0x04), d.Byte(0x00), d.Name(name), d.Byte(0x03), d.Byte(0x00), d.U32(*idx);
-        local_[t] = Decl(d, true);
+        const uint32_t exported = Decl(d, true);
+        // Everything after refers to a type by its exported name (an imported instance may not
+        // use an unnamed one), and by its first name: a second one (`type trailers = fields`) is
+        // an alias, and `[constructor]fields` must return the type named `fields`.
+        if (named_.insert(t).second) local_[t] = exported;
         return util::Status::Ok();
       }
       case Sort::kFunc: {
@@ -398,6 +403,7 @@ class InstanceTypeEncoder {
   uint32_t count_ = 0;
   uint32_t types_ = 0;
   std::unordered_map<const Type*, uint32_t> local_;
+  std::unordered_set<const Type*> named_;  // types exported under a name here already
 };
 
 void OneItemSection(BinaryWriter& out, uint8_t id, const BinaryWriter& item) {
