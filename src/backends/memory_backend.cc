@@ -86,7 +86,6 @@ util::Result<CounterValue> MemoryBucket::Increment(std::string_view key, Counter
   return sum;
 }
 
-
 util::Result<VersionedValue> MemoryBucket::ReadVersioned(std::string_view key) {
   VersionedValue out;
   if (size_t i = index_.Find(key); i != KeyIndex::kNone) out.value = values_[i];
@@ -94,11 +93,14 @@ util::Result<VersionedValue> MemoryBucket::ReadVersioned(std::string_view key) {
   return out;
 }
 
-util::Result<bool> MemoryBucket::WriteIfVersion(std::string_view key, ByteView value,
-                                                std::string_view version) {
-  if (index_.VersionOf(key, last_delete_) != version) return false;
+util::Result<std::optional<VersionedValue>> MemoryBucket::WriteIfVersion(
+    std::string_view key, ByteView value, std::string_view version) {
+  if (index_.VersionOf(key, last_delete_) != version) {
+    ASSIGN_OR_RETURN(VersionedValue now, ReadVersioned(key));
+    return std::optional<VersionedValue>(std::move(now));
+  }
   Put(key, value);
-  return true;
+  return std::optional<VersionedValue>();
 }
 
 util::Result<std::vector<std::optional<Bytes>>> MemoryBucket::GetMany(

@@ -36,8 +36,8 @@ class MemoryBucket final : public BucketBackend {
   util::Result<CounterValue> Increment(std::string_view key, CounterValue delta,
                                        CounterRange range) override;
   util::Result<VersionedValue> ReadVersioned(std::string_view key) override;
-  util::Result<bool> WriteIfVersion(std::string_view key, ByteView value,
-                                    std::string_view version) override;
+  util::Result<std::optional<VersionedValue>> WriteIfVersion(std::string_view key, ByteView value,
+                                                             std::string_view version) override;
   util::Result<std::vector<std::optional<Bytes>>> GetMany(
       std::span<const std::string_view> keys) override;
   // All or nothing: nothing can fail once the facade has checked the limits.

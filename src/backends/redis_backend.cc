@@ -40,9 +40,11 @@ const std::string kDeleteManyScript = Script("for i = 1, #ARGV do forget(ARGV[i]
 // ARGV: key. Returns {value or nil, version}.
 const std::string kReadVersionedScript =
     Script("return {redis.call('HGET', KEYS[1], ARGV[1]), version(ARGV[1])}");
-// ARGV: key, value, version. Returns 1 when written, 0 when the version differs.
+// ARGV: key, value, version. Returns 1 when written; when the version differs, what
+// kReadVersionedScript returns.
 const std::string kWriteIfVersionScript = Script(
-    "if version(ARGV[1]) ~= ARGV[3] then return 0 end "
+    "local now = version(ARGV[1]) "
+    "if now ~= ARGV[3] then return {redis.call('HGET', KEYS[1], ARGV[1]), now} end "
     "redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) stamp(ARGV[1]) return 1");
 
 Bytes ToBytes(const std::string& s) { return Bytes(s.begin(), s.end()); }
@@ -99,15 +101,17 @@ class RedisBucket final : public BucketBackend {
   static constexpr int kMaxIncrementAttempts = 10000;
   util::Result<CounterValue> Increment(std::string_view key, CounterValue delta,
                                        CounterRange range) override {
+    ASSIGN_OR_RETURN(VersionedValue now, ReadVersioned(key));
     for (int attempt = 0; attempt < kMaxIncrementAttempts; ++attempt) {
-      ASSIGN_OR_RETURN(VersionedValue now, ReadVersioned(key));
       CounterValue current = 0;
       if (now.value) {
         ASSIGN_OR_RETURN(current, ParseCounter(key, *now.value));
       }
       ASSIGN_OR_RETURN(CounterValue sum, AddToCounter(key, current, delta, range));
-      ASSIGN_OR_RETURN(bool written, WriteIfVersion(key, AsBytes(FormatCounter(sum)), now.version));
-      if (written) return sum;
+      ASSIGN_OR_RETURN(std::optional<VersionedValue> lost,
+                       WriteIfVersion(key, AsBytes(FormatCounter(sum)), now.version));
+      if (!lost) return sum;
+      now = std::move(*lost);  // the state the failed check saw: the next attempt starts there
     }
     return util::Status(util::Code::kIOError,
                         "increment " + util::Quoted(key) + ": the counter changed under each of " +
@@ -116,6 +120,19 @@ class RedisBucket final : public BucketBackend {
 
   util::Result<VersionedValue> ReadVersioned(std::string_view key) override {
     ASSIGN_OR_RETURN(Reply r, Eval(kReadVersionedScript, {key}));
+    return Versioned(std::move(r));
+  }
+
+  util::Result<std::optional<VersionedValue>> WriteIfVersion(std::string_view key, ByteView value,
+                                                             std::string_view version) override {
+    ASSIGN_OR_RETURN(Reply r, Eval(kWriteIfVersionScript, {key, View(value), version}));
+    if (r.type == Reply::Type::kInteger && r.integer == 1) return std::optional<VersionedValue>();
+    ASSIGN_OR_RETURN(VersionedValue now, Versioned(std::move(r)));
+    return std::optional<VersionedValue>(std::move(now));
+  }
+
+  // {value or nil, version}, as the scripts return a key's state.
+  util::Result<VersionedValue> Versioned(Reply r) const {
     if (r.type != Reply::Type::kArray || r.elements.size() != 2 ||
         r.elements[1].type != Reply::Type::kBulk) {
       return Unexpected("EVAL", r);
@@ -128,13 +145,6 @@ class RedisBucket final : public BucketBackend {
     }
     out.version = std::move(r.elements[1].text);
     return out;
-  }
-
-  util::Result<bool> WriteIfVersion(std::string_view key, ByteView value,
-                                    std::string_view version) override {
-    ASSIGN_OR_RETURN(Reply r, Eval(kWriteIfVersionScript, {key, View(value), version}));
-    if (r.type != Reply::Type::kInteger) return Unexpected("EVAL", r);
-    return r.integer == 1;
   }
 
   util::Result<std::vector<std::optional<Bytes>>> GetMany(

@@ -66,6 +66,11 @@ std::string_view VersionOf(Contract contract) {
   return contract == Contract::kDraft2 ? "0.2.0-draft2" : "0.2.0-draft";
 }
 
+// The version is the table's: draft2's is the only one with a cas.
+Contract ImportedBucket::contract() const {
+  return table_->cas_new != nullptr ? Contract::kDraft2 : Contract::kDraft;
+}
+
 util::Result<ImportedBucket> ImportedBucket::Open(std::string_view name, Contract contract) {
   const ImportTable* table = contract == Contract::kDraft2 ? Draft2Imports() : DraftImports();
   if (table == nullptr) {
@@ -77,14 +82,13 @@ util::Result<ImportedBucket> ImportedBucket::Open(std::string_view name, Contrac
   table->open(AddressOf(name.data()), static_cast<uint32_t>(name.size()), area.addr());
   auto handle = Take<OpenResult>(area);
   if (!handle.ok()) return std::move(handle).take_status();
-  return ImportedBucket(*handle, contract, table);
+  return ImportedBucket(*handle, table);
 }
 
 ImportedBucket& ImportedBucket::operator=(ImportedBucket&& other) noexcept {
   if (this != &other) {
     this->~ImportedBucket();
     handle_ = std::exchange(other.handle_, kNone);
-    contract_ = other.contract_;
     table_ = other.table_;
   }
   return *this;

@@ -42,9 +42,7 @@ class ImportedBucket {
                                            Contract contract = Contract::kDraft);
 
   ImportedBucket(ImportedBucket&& other) noexcept
-      : handle_(std::exchange(other.handle_, kNone)),
-        contract_(other.contract_),
-        table_(other.table_) {}
+      : handle_(std::exchange(other.handle_, kNone)), table_(other.table_) {}
   ImportedBucket& operator=(ImportedBucket&& other) noexcept;
   ImportedBucket(const ImportedBucket&) = delete;
   ImportedBucket& operator=(const ImportedBucket&) = delete;
@@ -71,18 +69,16 @@ class ImportedBucket {
   util::Status SetMany(std::span<const kv::KeyValueView> pairs);
   util::Status DeleteMany(std::span<const std::string_view> keys);
 
-  Contract contract() const { return contract_; }
+  Contract contract() const;
   uint32_t handle() const { return handle_; }
 
  private:
   static constexpr uint32_t kNone = UINT32_MAX;
-  ImportedBucket(uint32_t handle, Contract contract, const ImportTable* table)
-      : handle_(handle), contract_(contract), table_(table) {}
-  bool draft2() const { return contract_ == Contract::kDraft2; }
+  ImportedBucket(uint32_t handle, const ImportTable* table) : handle_(handle), table_(table) {}
+  bool draft2() const { return contract() == Contract::kDraft2; }
 
   uint32_t handle_;
-  Contract contract_;
-  const ImportTable* table_;  // the version's imports; static
+  const ImportTable* table_;  // the version's imports (static), which also tell the version
 };
 
 // An owned draft2 `cas` handle: one key's state as the provider saw it.

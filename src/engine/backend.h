@@ -70,12 +70,13 @@ class BucketBackend {
   // Compare-and-swap. ReadVersioned returns `key`'s value with a version: a token that every
   // later change of the key (a set, a delete, an increment, a batch, from any client) replaces
   // with another. WriteIfVersion writes `value` only while the key's version is still `version`,
-  // checking and writing in one indivisible step, and returns whether it wrote. A version may
-  // also change without a change of the key (a backend says when); it never stays the same
-  // across one.
+  // checking and writing in one indivisible step: none when it wrote, otherwise the key's value
+  // and version as the check found them (for the caller's retry, without another read). A
+  // version may also change without a change of the key (a backend says when); it never stays
+  // the same across one.
   virtual util::Result<VersionedValue> ReadVersioned(std::string_view key) = 0;
-  virtual util::Result<bool> WriteIfVersion(std::string_view key, ByteView value,
-                                            std::string_view version) = 0;
+  virtual util::Result<std::optional<VersionedValue>> WriteIfVersion(
+      std::string_view key, ByteView value, std::string_view version) = 0;
 
   // Positional: element i is the value of keys[i], or none.
   virtual util::Result<std::vector<std::optional<Bytes>>> GetMany(

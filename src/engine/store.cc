@@ -88,10 +88,11 @@ util::Result<std::optional<CasState>> Bucket::Swap(const CasState& seen, ByteVie
     return OverLimit("swap " + util::Quoted(seen.key), "the value length in bytes", value.size(),
                      kMaxValueBytesName, limits_.max_value_bytes);
   }
-  ASSIGN_OR_RETURN(bool written, backend_->WriteIfVersion(seen.key, value, seen.version));
-  if (written) return std::optional<CasState>();
-  ASSIGN_OR_RETURN(CasState now, ReadForSwap(seen.key));
-  return std::optional<CasState>(std::move(now));
+  ASSIGN_OR_RETURN(std::optional<VersionedValue> now,
+                   backend_->WriteIfVersion(seen.key, value, seen.version));
+  if (!now) return std::optional<CasState>();
+  return std::optional<CasState>(
+      CasState{seen.key, std::move(now->value), std::move(now->version)});
 }
 
 util::Result<std::vector<std::optional<Bytes>>> Bucket::GetMany(

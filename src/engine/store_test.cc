@@ -372,7 +372,8 @@ class GetOnly final : public BucketBackend {
   util::Result<VersionedValue> ReadVersioned(std::string_view k) override {
     return inner_->ReadVersioned(k);
   }
-  util::Result<bool> WriteIfVersion(std::string_view k, ByteView v, std::string_view ver) override {
+  util::Result<std::optional<VersionedValue>> WriteIfVersion(std::string_view k, ByteView v,
+                                                             std::string_view ver) override {
     return inner_->WriteIfVersion(k, v, ver);
   }
   util::Result<std::vector<std::optional<Bytes>>> GetMany(

@@ -35,8 +35,8 @@ class FileBucket final : public BucketBackend {
   util::Result<CounterValue> Increment(std::string_view key, CounterValue delta,
                                        CounterRange range) override;
   util::Result<VersionedValue> ReadVersioned(std::string_view key) override;
-  util::Result<bool> WriteIfVersion(std::string_view key, ByteView value,
-                                    std::string_view version) override;
+  util::Result<std::optional<VersionedValue>> WriteIfVersion(std::string_view key, ByteView value,
+                                                             std::string_view version) override;
   util::Result<std::vector<std::optional<Bytes>>> GetMany(
       std::span<const std::string_view> keys) override;
   util::Status SetMany(std::span<const KeyValueView> pairs) override;
@@ -45,6 +45,8 @@ class FileBucket final : public BucketBackend {
 
  private:
   void Apply(const ScannedChange& c);
+  // The key's value and version as the index has them (no catching up).
+  util::Result<VersionedValue> VersionedNow(std::string_view key);
 
   // Drops deleted entries once they outnumber live ones: memory stays bounded by the live keys.
   void MaybeCompactIndex();
@@ -561,6 +563,10 @@ util::Result<CounterValue> FileBucket::Increment(std::string_view key, CounterVa
 
 util::Result<VersionedValue> FileBucket::ReadVersioned(std::string_view key) {
   RETURN_IF_ERROR(Refresh(nullptr));
+  return VersionedNow(key);
+}
+
+util::Result<VersionedValue> FileBucket::VersionedNow(std::string_view key) {
   VersionedValue out;
   if (size_t i = index_.Find(key); i != KeyIndex::kNone) {
     ASSIGN_OR_RETURN(Bytes value, ReadValue(index_.entries()[i]));
@@ -570,16 +576,19 @@ util::Result<VersionedValue> FileBucket::ReadVersioned(std::string_view key) {
   return out;
 }
 
-util::Result<bool> FileBucket::WriteIfVersion(std::string_view key, ByteView value,
-                                              std::string_view version) {
+util::Result<std::optional<VersionedValue>> FileBucket::WriteIfVersion(
+    std::string_view key, ByteView value, std::string_view version) {
   // Compare and write under one lock, after reading what other processes wrote.
   ASSIGN_OR_RETURN(DirLock::Guard held, store_->lock().Acquire());
   RETURN_IF_ERROR(Refresh(&held));
-  if (index_.VersionOf(key, last_delete_) != version) return false;
+  if (index_.VersionOf(key, last_delete_) != version) {
+    ASSIGN_OR_RETURN(VersionedValue now, VersionedNow(key));
+    return std::optional<VersionedValue>(std::move(now));
+  }
   std::vector<uint8_t> record;
   AppendPut(record, key, value);
   RETURN_IF_ERROR(WriteLocked(held, record));
-  return true;
+  return std::optional<VersionedValue>();
 }
 
 util::Result<std::vector<std::optional<Bytes>>> FileBucket::GetMany(
