@@ -4,6 +4,7 @@
 // Single sets of 16-byte values (each its own transaction), then gets. Google Benchmark.
 // And the Redis backend on the server KV_REDIS_URL names (make bench starts one), one connection:
 // single HSETs and HGETs, and batches of 100 (one HSET / HMGET), to set beside redis-benchmark.
+// And the RESP parser alone on large replies.
 //
 //   build/native/native_bench --benchmark_format=json
 #include <benchmark/benchmark.h>
@@ -20,6 +21,7 @@
 #include "backends/memory_backend.h"
 #include "backends/redis_backend.h"
 #include "engine/store.h"
+#include "resp/parser.h"
 
 namespace {
 
@@ -196,6 +198,25 @@ void BM_RedisGetMany100(benchmark::State& state) {
 
 }  // namespace
 
+// The RESP parser on one large reply, an HMGET of N values of 1 KiB, fed in 16 KiB reads as a
+// socket delivers it. Linear cost: twice the values, twice the time.
+void BM_RespLargeReply(benchmark::State& state) {
+  const auto n = static_cast<size_t>(state.range(0));
+  std::string reply = "*" + std::to_string(n) + "\r\n";
+  for (size_t i = 0; i < n; ++i) reply += "$1024\r\n" + std::string(1024, 'v') + "\r\n";
+  for (auto _ : state) {
+    resp::ReplyParser parser;
+    std::vector<resp::Reply> out;
+    for (size_t at = 0; at < reply.size(); at += 16384) {
+      std::string_view piece = std::string_view(reply).substr(at, 16384);
+      (void)parser.Parse({reinterpret_cast<const uint8_t*>(piece.data()), piece.size()}, &out, 1);
+    }
+    if (out.size() != 1 || out[0].elements.size() != n) state.SkipWithError("parse failed");
+    benchmark::DoNotOptimize(out);
+  }
+  state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * reply.size()));
+}
+
 BENCHMARK(BM_MemorySet);
 BENCHMARK(BM_MemoryGet);
 // Rates by the wall clock: a sync waits for the disk, which costs no CPU time.
@@ -210,4 +231,5 @@ BENCHMARK(BM_RedisSet)->UseRealTime();
 BENCHMARK(BM_RedisGet)->UseRealTime();
 BENCHMARK(BM_RedisSetMany100)->UseRealTime();
 BENCHMARK(BM_RedisGetMany100)->UseRealTime();
+BENCHMARK(BM_RespLargeReply)->Arg(10000)->Arg(20000)->Unit(benchmark::kMillisecond);
 BENCHMARK_MAIN();

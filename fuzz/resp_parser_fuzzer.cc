@@ -22,6 +22,20 @@ std::vector<resp::Reply> ParseAll(std::span<const uint8_t> a, std::span<const ui
   return out;
 }
 
+// The same through Parse, asking for every reply, with the bytes given and not kept by the caller.
+std::vector<resp::Reply> ParseEvery(std::span<const uint8_t> a, std::span<const uint8_t> b,
+                                    resp::ParseState* last) {
+  resp::ReplyParser p;
+  std::vector<resp::Reply> out;
+  std::vector<uint8_t> copy(a.begin(), a.end());  // freed before b is parsed: nothing may keep it
+  *last = p.Parse(copy, &out, SIZE_MAX);
+  copy.clear();
+  copy.shrink_to_fit();
+  if (*last == resp::ParseState::kError) return out;
+  *last = p.Parse(b, &out, SIZE_MAX);
+  return out;
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -33,5 +47,12 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   auto split = ParseAll(input.subspan(0, std::min(cut, input.size())),
                         input.subspan(std::min(cut, input.size())), &split_state);
   if (whole.size() != split.size() || whole_state != split_state) __builtin_trap();
+  resp::ParseState every_state;
+  auto every = ParseEvery(input.subspan(0, std::min(cut, input.size())),
+                          input.subspan(std::min(cut, input.size())), &every_state);
+  if (every.size() != whole.size()) __builtin_trap();
+  if ((every_state == resp::ParseState::kError) != (whole_state == resp::ParseState::kError)) {
+    __builtin_trap();
+  }
   return 0;
 }

@@ -16,7 +16,7 @@ util::Result<std::optional<Bytes>> MemoryBucket::Get(std::string_view key) {
 util::Result<bool> MemoryBucket::GetInto(std::string_view key, ValueSink& sink) {
   size_t i = index_.Find(key);
   if (i == KeyIndex::kNone) return false;
-  RETURN_IF_ERROR(CopyInto(sink, values_[i]));
+  RETURN_IF_ERROR(LendOrCopyInto(sink, values_[i]));
   return true;
 }
 

@@ -28,6 +28,7 @@ namespace kv {
 class MemoryBucket final : public BucketBackend {
  public:
   util::Result<std::optional<Bytes>> Get(std::string_view key) override;
+  // Lends the stored bytes to a sink that takes them (ValueSink::Lend): no copy.
   util::Result<bool> GetInto(std::string_view key, ValueSink& sink) override;
   util::Status Set(std::string_view key, ByteView value) override;
   util::Status Delete(std::string_view key) override;

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <initializer_list>
+#include <map>
 
 #include "engine/counter.h"
 
@@ -63,6 +64,15 @@ class RedisBucket final : public BucketBackend {
     if (r.type == Reply::Type::kNil) return std::optional<Bytes>();
     if (r.type != Reply::Type::kBulk) return Unexpected("HGET", r);
     return std::optional<Bytes>(ToBytes(r.text));
+  }
+  // From the reply straight into the sink: the value's second and last copy in this process (the
+  // first is the parser's, from the bytes read into the reply).
+  util::Result<bool> GetInto(std::string_view key, ValueSink& sink) override {
+    ASSIGN_OR_RETURN(Reply r, Call({"HGET", hash_, key}));
+    if (r.type == Reply::Type::kNil) return false;
+    if (r.type != Reply::Type::kBulk) return Unexpected("HGET", r);
+    RETURN_IF_ERROR(CopyInto(sink, AsBytes(r.text)));
+    return true;
   }
   util::Status Set(std::string_view key, ByteView value) override {
     return Eval(kSetScript, {key, View(value)}).status();
@@ -187,10 +197,27 @@ class RedisBucket final : public BucketBackend {
     if (r.is_error() && !errors_ok) return ServerError(command[0], r);
     return r;
   }
+  // Runs `script` by its SHA-1 (EVALSHA), loading it into the server's script cache the first
+  // time and again when the server has lost it (NOSCRIPT: a restart, SCRIPT FLUSH): the request
+  // carries 40 bytes instead of the script, and the server need not hash the script each time.
   util::Result<Reply> Eval(const std::string& script, std::span<const std::string_view> args) {
-    redis::Command c = {"EVAL", script, "3", hash_, versions_, clock_};
-    c.insert(c.end(), args.begin(), args.end());
-    return Call(c);
+    std::string& sha = script_shas_[&script];
+    for (int attempt = 0;; ++attempt) {
+      if (sha.empty()) {
+        ASSIGN_OR_RETURN(Reply loaded, Call({"SCRIPT", "LOAD", script}));
+        if (loaded.type != Reply::Type::kBulk) return Unexpected("SCRIPT LOAD", loaded);
+        sha = std::move(loaded.text);
+      }
+      redis::Command c = {"EVALSHA", sha, "3", hash_, versions_, clock_};
+      c.insert(c.end(), args.begin(), args.end());
+      ASSIGN_OR_RETURN(Reply r, Call(c, /*errors_ok=*/true));
+      if (!r.is_error()) return r;
+      if (attempt == 0 && r.text.starts_with("NOSCRIPT")) {
+        sha.clear();
+        continue;
+      }
+      return ServerError("EVALSHA", r);
+    }
   }
   util::Result<Reply> Eval(const std::string& script, std::initializer_list<std::string_view> args) {
     return Eval(script, std::span<const std::string_view>(args.begin(), args.size()));
@@ -208,6 +235,7 @@ class RedisBucket final : public BucketBackend {
   std::string hash_;
   std::string versions_;
   std::string clock_;
+  std::map<const std::string*, std::string> script_shas_;  // script -> its SHA-1, once loaded
 };
 
 }  // namespace

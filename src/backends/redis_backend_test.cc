@@ -219,6 +219,38 @@ TEST_F(RedisBackendTest, SwapSeesChangesByOtherClientsAndByRedisCli) {
   EXPECT_EQ(server_.Cli("HEXISTS wasi-kv-version:cas new"), "0");
 }
 
+// Changes run their scripts by SHA-1; a server that lost its script cache gets them again.
+TEST_F(RedisBackendTest, ChangesSurviveAFlushOfTheServersScripts) {
+  Store store = MakeStore();
+  Bucket b = *store.Open("scripts");
+  ASSERT_TRUE(b.Set("k", AsBytes("1")).ok());
+  server_.Cli("SCRIPT FLUSH");
+  ASSERT_TRUE(b.Set("k", AsBytes("2")).ok());
+  ASSERT_TRUE(b.Delete("gone").ok());
+  EXPECT_EQ(Str(b.Get("k")), "2");
+  EXPECT_EQ(server_.Cli("HGET wasi-kv:scripts k"), "2");
+}
+
+// A value of several MiB arrives in many reads and comes back whole through both reads.
+TEST_F(RedisBackendTest, ALargeValueComesBackWhole) {
+  Store store = MakeStore();
+  Bucket b = *store.Open("large");
+  std::string value(3 << 20, 'x');
+  for (size_t i = 0; i < value.size(); i += 4093) value[i] = static_cast<char>('a' + i % 26);
+  ASSERT_TRUE(b.Set("big", AsBytes(value)).ok());
+  EXPECT_EQ(Str(b.Get("big")), value);
+  struct Sink final : ValueSink {
+    std::string got;
+    uint8_t* Allocate(size_t size) override {
+      got.resize(size);
+      return reinterpret_cast<uint8_t*>(got.data());
+    }
+  } sink;
+  auto found = b.GetInto("big", sink);
+  ASSERT_TRUE(found.ok() && *found);
+  EXPECT_EQ(sink.got, value);
+}
+
 TEST_F(RedisBackendTest, RedisCliReadsAndWritesTheSameData) {
   Store store = MakeStore();
   Bucket b = *store.Open("shared");

@@ -76,7 +76,9 @@ void PostReturn(uint32_t area) {
   cabi::Codec<ResultT>::Release(mem, area);
 }
 
-// A ValueSink that allocates in this component's memory the buffer a result hands over.
+// A ValueSink that places the value a result hands over in this component's memory: a buffer it
+// allocates, or the backend's own bytes when the backend lends them. Lent bytes stay valid until
+// the next call into this component, and the runtime reads a result before it makes one.
 class PlacingSink final : public kv::ValueSink {
  public:
   uint8_t* Allocate(size_t size) override {
@@ -87,16 +89,38 @@ class PlacingSink final : public kv::ValueSink {
     placed_.ptr = cabi::AddressOf(p);
     return static_cast<uint8_t*>(p);
   }
+  bool Lend(kv::ByteView value) override {
+    placed_ = {cabi::AddressOf(value.data()), static_cast<uint32_t>(value.size())};
+    lent_ = true;
+    return true;
+  }
   // Frees what was allocated, when the result is an error after all.
   void Discard() {
-    if (placed_.len != 0 && placed_.ptr != 1) std::free(cabi::PointerAt<void>(placed_.ptr));
+    if (!lent_ && placed_.len != 0 && placed_.ptr != 1) {
+      std::free(cabi::PointerAt<void>(placed_.ptr));
+    }
     placed_ = {};
+    lent_ = false;
   }
   cabi::PlacedBytes::Value placed() const { return placed_; }
+  bool lent() const { return lent_; }
 
  private:
   cabi::PlacedBytes::Value placed_;
+  bool lent_ = false;
 };
+
+// Whether the value in the return area of the latest get is lent, not ours to free: its
+// post-return then leaves it alone.
+bool g_get_value_lent = false;
+
+void PostReturnGet(uint32_t area) {
+  if (g_get_value_lent) {
+    g_get_value_lent = false;
+    return;
+  }
+  PostReturn<GetResult>(area);
+}
 
 // The store, built at the first open. A failure is kept and reported by every open.
 util::Result<std::unique_ptr<kv::Store>>& ProviderStore() {
@@ -147,6 +171,7 @@ uint32_t Get(BucketRep* self, uint32_t key_ptr, uint32_t key_len) {
   PlacingSink sink;
   auto found = self->bucket.GetInto(key.text(), sink);
   if (!found.ok()) sink.Discard();
+  g_get_value_lent = found.ok() && *found && sink.lent();
   return Return<PlacedGetResult>(
       found, [&](auto& f) { return *f ? std::optional(sink.placed()) : std::nullopt; });
 }
@@ -262,7 +287,7 @@ kv_cas_resource_drop(uint32_t handle);
     return kvb::Get(self, ptr, len);                                                           \
   }                                                                                            \
   KV_EXPORT("cabi_post_" STORE "#[method]bucket.get") void P##_get_post(uint32_t area) {       \
-    kvb::PostReturn<kvb::GetResult>(area);                                                     \
+    kvb::PostReturnGet(area);                                                                  \
   }                                                                                            \
   KV_EXPORT(STORE "#[method]bucket.set")                                                       \
   uint32_t P##_set(kvb::BucketRep* self, uint32_t kp, uint32_t kl, uint32_t vp, uint32_t vl) { \

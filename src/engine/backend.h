@@ -29,12 +29,19 @@ class ValueSink {
   // `size` writable bytes, or null when they cannot be had (and may be null for size 0). Called
   // at most once per GetInto.
   virtual uint8_t* Allocate(size_t size) = 0;
+  // Offers the backend's own bytes in place of a copy. They stay valid and unchanged until the
+  // next call on the bucket; a sink that can use them that long keeps the view and returns true,
+  // and then Allocate is not called. The default declines.
+  virtual bool Lend(ByteView) { return false; }
 };
 
 // `size` bytes from `sink`, or the error that says there are none.
 util::Result<uint8_t*> Reserve(ValueSink& sink, size_t size);
 // Writes `value` into `sink`.
 util::Status CopyInto(ValueSink& sink, ByteView value);
+// Lends `value` to `sink` (ValueSink::Lend), or copies it there when the sink declines. For a
+// backend whose values stay put in memory between calls.
+util::Status LendOrCopyInto(ValueSink& sink, ByteView value);
 
 // A value as compare-and-swap sees it (none: the key is absent), with its version.
 struct VersionedValue {
@@ -109,6 +116,11 @@ inline util::Status CopyInto(ValueSink& sink, ByteView value) {
   ASSIGN_OR_RETURN(uint8_t * out, Reserve(sink, value.size()));
   if (!value.empty()) std::memcpy(out, value.data(), value.size());
   return util::Status::Ok();
+}
+
+inline util::Status LendOrCopyInto(ValueSink& sink, ByteView value) {
+  if (!value.empty() && sink.Lend(value)) return util::Status::Ok();
+  return CopyInto(sink, value);
 }
 
 inline util::Result<bool> BucketBackend::GetInto(std::string_view key, ValueSink& sink) {

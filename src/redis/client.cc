@@ -90,20 +90,17 @@ util::Result<std::vector<resp::Reply>> Client::RoundTrip(const std::vector<uint8
   if (auto s = transport_->Write(request); !s.ok()) return fail(std::move(s));
   std::vector<resp::Reply> replies;
   replies.reserve(count);
-  uint8_t buffer[16384];
-  while (replies.size() < count) {
-    resp::Reply r;
-    resp::ParseState state = parser_.Next(&r);
-    if (state == resp::ParseState::kComplete) {
-      replies.push_back(std::move(r));
-      continue;
-    }
+  // Bytes go from the transport's buffer straight into the replies (resp/parser.h).
+  std::span<const uint8_t> bytes;
+  for (;;) {
+    resp::ParseState state = parser_.Parse(bytes, &replies, count);
+    if (state == resp::ParseState::kComplete) break;
     if (state == resp::ParseState::kError) {
       return fail(util::Status(util::Code::kProtocol, "bad reply: " + parser_.error()));
     }
-    auto n = transport_->Read(buffer);
-    if (!n.ok()) return fail(std::move(n).take_status());
-    parser_.Feed(std::span<const uint8_t>(buffer, *n));
+    auto read = transport_->Read();
+    if (!read.ok()) return fail(std::move(read).take_status());
+    bytes = *read;
   }
   return replies;
 }

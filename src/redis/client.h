@@ -41,8 +41,9 @@ class Transport {
   virtual ~Transport() = default;
   // Writes all of `bytes` or fails.
   virtual util::Status Write(std::span<const uint8_t> bytes) = 0;
-  // Reads at least one byte into `out`, or fails (closed, timeout, error).
-  virtual util::Result<size_t> Read(std::span<uint8_t> out) = 0;
+  // Reads at least one byte, or fails (closed, timeout, error). The bytes are the transport's
+  // and stay valid until the next call on it.
+  virtual util::Result<std::span<const uint8_t>> Read() = 0;
 };
 
 class Connector {

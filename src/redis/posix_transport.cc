@@ -40,11 +40,11 @@ class PosixTransport final : public Transport {
     return util::Status::Ok();
   }
 
-  util::Result<size_t> Read(std::span<uint8_t> out) override {
+  util::Result<std::span<const uint8_t>> Read() override {
     for (;;) {
       RETURN_IF_ERROR(Wait(POLLIN, "reading"));
-      ssize_t n = ::recv(fd_, out.data(), out.size(), 0);
-      if (n > 0) return static_cast<size_t>(n);
+      ssize_t n = ::recv(fd_, buffer_, sizeof buffer_, 0);
+      if (n > 0) return std::span<const uint8_t>(buffer_, static_cast<size_t>(n));
       if (n == 0) return util::IOError("the server closed the connection");
       if (errno != EINTR && errno != EAGAIN) return SystemError("reading: ", errno);
     }
@@ -64,6 +64,7 @@ class PosixTransport final : public Transport {
 
   int fd_;
   uint32_t timeout_ms_;
+  uint8_t buffer_[64 * 1024];
 };
 
 class Posix final : public Connector {

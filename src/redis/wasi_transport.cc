@@ -149,6 +149,7 @@ class WasiTransport final : public Transport {
         readable_(wasi_input_subscribe(in)),
         timeout_ms_(timeout_ms) {}
   ~WasiTransport() override {
+    ReleaseHeld();
     if (timer_ != 0) wasi_drop_pollable(timer_);
     wasi_drop_pollable(readable_);
     wasi_drop_input(in_);
@@ -192,17 +193,25 @@ class WasiTransport final : public Transport {
     return util::Status::Ok();
   }
 
-  util::Result<size_t> Read(std::span<uint8_t> out) override {
+  // The bytes of a read are the list the runtime placed in our memory, handed on as they are and
+  // freed at the next read: no copy of ours.
+  util::Result<std::span<const uint8_t>> Read() override {
+    ReleaseHeld();
     uint64_t deadline = Deadline(timeout_ms_);
     for (;;) {
       Area area;
-      wasi_read(in_, out.size(), area.addr());
-      auto got = Take<cabi::Result<cabi::List<cabi::U8>, StreamError>>(area);
-      if (got.index() == 1) return StreamFailure(std::get<1>(got), "reading");
-      const auto& bytes = std::get<0>(got);
-      if (!bytes.empty()) {
-        std::memcpy(out.data(), bytes.data(), bytes.size());
-        return bytes.size();
+      wasi_read(in_, kReadBytes, area.addr());
+      cabi::GuestMemory mem;
+      using Got = cabi::Result<cabi::List<cabi::U8>, StreamError>;
+      if (*mem.At(area.addr(), 1) != 0) {
+        auto got = Take<Got>(area);
+        return StreamFailure(std::get<1>(got), "reading");
+      }
+      uint32_t at = area.addr() + Got::kVariant.payload_offset;
+      uint32_t ptr = cabi::LoadU32(mem, at), len = cabi::LoadU32(mem, at + 4);
+      if (len != 0) {
+        held_ = ptr;
+        return std::span<const uint8_t>(mem.At(ptr, len), len);
       }
       if (!WaitReadable(deadline)) return Timeout("reading");
     }
@@ -211,6 +220,15 @@ class WasiTransport final : public Transport {
  private:
   // wasi:io's limit for blocking-write-and-flush.
   static constexpr size_t kOneCallWrite = 4096;
+  // The most one read asks for.
+  static constexpr uint64_t kReadBytes = 64 * 1024;
+
+  void ReleaseHeld() {
+    if (held_ == 0) return;
+    cabi::GuestMemory mem;
+    mem.Free(held_);
+    held_ = 0;
+  }
 
   // Waits until the input stream has something to read, or `deadline_ns` passes.
   bool WaitReadable(uint64_t deadline_ns) {
@@ -246,6 +264,7 @@ class WasiTransport final : public Transport {
   uint32_t network_, socket_, in_, out_;
   uint32_t readable_;   // the input stream's pollable
   uint32_t timer_ = 0;  // a monotonic-clock pollable, or 0
+  uint32_t held_ = 0;   // the bytes of the latest read, or 0
   uint32_t timeout_ms_;
 };
 

@@ -77,6 +77,53 @@ TEST(ReplyParserTest, ByteByByte) {
   CheckStream(got);
 }
 
+// Parse, fed in pieces of every size, with the replies wanted one at a time or all at once, gives
+// the same replies as the whole stream.
+TEST(ReplyParserTest, ParseInPiecesGivesTheSameReplies) {
+  for (size_t piece = 1; piece <= kStream.size(); ++piece) {
+    for (size_t want_step : {size_t{1}, size_t{9}}) {
+      ReplyParser p;
+      std::vector<Reply> got;
+      size_t want = want_step;
+      for (size_t at = 0; at < kStream.size(); at += piece) {
+        auto bytes = Bytes(std::string_view(kStream).substr(at, piece));
+        while (p.Parse(bytes, &got, want) == ParseState::kComplete && want < 9) {
+          want += want_step;
+          bytes = {};
+        }
+      }
+      while (got.size() < 9 && p.Parse({}, &got, got.size() + 1) == ParseState::kComplete) {
+      }
+      CheckStream(got);
+      EXPECT_EQ(p.buffered(), 0u) << piece;
+    }
+  }
+}
+
+// A large reply fed in reads of 16 KiB is taken in as it arrives: the parser keeps at most an
+// unfinished header line between reads, not the reply so far (which it used to parse again from
+// its start at every read: quadratic in the reply's size).
+TEST(ReplyParserTest, ALargeReplyIsNotKeptWholeBetweenReads) {
+  const size_t kValues = 2000;
+  std::string stream = "*" + std::to_string(kValues) + "\r\n";
+  for (size_t i = 0; i < kValues; ++i) stream += "$1024\r\n" + std::string(1024, 'a' + i % 26) + "\r\n";
+  ReplyParser p;
+  std::vector<Reply> got;
+  size_t most_kept = 0;
+  for (size_t at = 0; at < stream.size(); at += 16384) {
+    p.Feed(Bytes(std::string_view(stream).substr(at, 16384)));
+    Reply r;
+    ParseState s = p.Next(&r);
+    if (s == ParseState::kComplete) got.push_back(std::move(r));
+    most_kept = std::max(most_kept, p.buffered());
+    EXPECT_EQ(s, at + 16384 >= stream.size() ? ParseState::kComplete : ParseState::kNeedMore);
+  }
+  ASSERT_EQ(got.size(), 1u);
+  ASSERT_EQ(got[0].elements.size(), kValues);
+  EXPECT_EQ(got[0].elements[kValues - 1].text, std::string(1024, 'a' + (kValues - 1) % 26));
+  EXPECT_LT(most_kept, 16u) << "the parser kept bytes it had already read";
+}
+
 TEST(ReplyParserTest, MalformedInputIsAnErrorNotACrash) {
   for (std::string bad : {"?x\r\n", ":12a\r\n", "$-2\r\n", "$3\r\nabcXY", "*-5\r\n", ":\r\n"}) {
     ReplyParser p;
