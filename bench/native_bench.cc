@@ -29,12 +29,17 @@ const std::string kValue(16, 'v');
 std::string Dir(const char* name) { return "build/bench-native/" + std::string(name); }
 std::string Key(int64_t i) { return "key:" + std::to_string(i); }
 
-std::unique_ptr<kv::Store> FileStore(const char* name, kv::file::SyncPolicy sync) {
+// `as_a_component`: the lock released after every change and no space written ahead, as in a
+// component (which has no thread to keep the lock): the file store's own cost there, without the
+// runtime's.
+std::unique_ptr<kv::Store> FileStore(const char* name, kv::file::SyncPolicy sync,
+                                     bool as_a_component = false) {
   std::filesystem::remove_all(Dir(name));
   std::filesystem::create_directories("build/bench-native");
   kv::file::FileStoreOptions o;
   o.dir = Dir(name);
   o.sync = sync;
+  if (as_a_component) o.lock_linger_ms = 0, o.preallocate_bytes = 0;
   auto backend = kv::file::FileStore::Open(kv::file::PosixFileSystem(), o);
   return std::make_unique<kv::Store>(std::move(backend).value(), kv::StoreOptions{});
 }
@@ -73,6 +78,14 @@ void BM_FileSetSync(benchmark::State& state) {
 }
 void BM_FileSetNoSync(benchmark::State& state) {
   auto store = FileStore("file-nosync", kv::file::SyncPolicy::kNever);
+  RunSets(state, *store);
+}
+void BM_FileSetSyncAsComponent(benchmark::State& state) {
+  auto store = FileStore("file-sync-component", kv::file::SyncPolicy::kAlways, true);
+  RunSets(state, *store);
+}
+void BM_FileSetNoSyncAsComponent(benchmark::State& state) {
+  auto store = FileStore("file-nosync-component", kv::file::SyncPolicy::kNever, true);
   RunSets(state, *store);
 }
 void BM_FileGet(benchmark::State& state) {
@@ -227,6 +240,8 @@ BENCHMARK(BM_SqliteSetFull)->MinTime(2)->UseRealTime();
 BENCHMARK(BM_FileSetNoSync)->UseRealTime();
 BENCHMARK(BM_SqliteSetOff)->UseRealTime();
 BENCHMARK(BM_FileGet)->UseRealTime();
+BENCHMARK(BM_FileSetSyncAsComponent)->MinTime(2)->UseRealTime();
+BENCHMARK(BM_FileSetNoSyncAsComponent)->UseRealTime();
 BENCHMARK(BM_RedisSet)->UseRealTime();
 BENCHMARK(BM_RedisGet)->UseRealTime();
 BENCHMARK(BM_RedisSetMany100)->UseRealTime();

