@@ -46,7 +46,7 @@ function parseBench(text) {
 
 // A kv_bench run on jco: transpiled once; run() returns its rows.
 async function jcoBench(label, component, { map, multiMemory = true, node, env = {}, ops = OPS, sizes = '16,1024,65536' } = {}) {
-  const cmd = await prepareCommand(component, { map, multiMemory });
+  const cmd = await prepareCommand(component, { map, multiMemory, runner: 'jco' });
   return {
     run() {
       log(`== ${label}`);
@@ -172,17 +172,11 @@ const demo = fused('kv-memory', 'kv_demo');
 const startup = {};
 {
   const times = (n, f) => median(Array.from({ length: n }, () => msOf(f)));
-  // A first run on jco is the transpilation (in this process, as `jco run` does it) and the run.
-  const first = [];
-  for (let i = 0; i < 3; ++i) {
-    const t = process.hrtime.bigint();
-    const cmd = await prepareCommand(demo);
-    cmd.run([]);
-    first.push(Number(process.hrtime.bigint() - t) / 1e6);
-    cmd.dispose();
-  }
-  startup.jcoFirst = median(first);
-  const jcoCmd = await prepareCommand(demo);
+  // A first run on jco: `node tools/run.mjs`, a new process that transpiles the component and
+  // runs it, as a user starts it.
+  startup.jcoFirst = times(3, () => execFileSync(process.execPath, [join(root, 'tools', 'run.mjs'), demo],
+    { stdio: 'ignore', env: { ...process.env, KV_RUNNER: 'jco' } }));
+  const jcoCmd = await prepareCommand(demo, { runner: 'jco' });
   startup.jcoCached = times(7, () => jcoCmd.run([]));
   jcoCmd.dispose();
   const wasmtimeRun = (flags) => () => execFileSync(wasmtimeBinary, ['run', ...flags, demo], { stdio: 'ignore' });
@@ -226,6 +220,7 @@ if (process.env.KV_REDIS_PORT) {
     const r = spawnSync('redis-benchmark', ['-p', port, '-c', '1', '-n', '20000', '-r', '100000', '-P', String(pipeline), '-q', ...command],
       { encoding: 'utf8', timeout: 300_000 });
     const m = /([\d.]+) requests per second/.exec(r.stdout);
+    if (r.status !== 0 || !m) console.error(`redis-benchmark ${command[0]} failed: ${r.stderr || r.stdout}`);
     return m ? Number(m[1]) : undefined;
   };
   // The commands of kv-redis's set script (src/backends/redis_backend.cc: the value, then its
@@ -245,14 +240,15 @@ if (process.env.KV_REDIS_PORT) {
       evalsha1: rb(1, 'EVALSHA', setSha, '3', 'bench-hash', 'bench-versions', 'bench-clock', 'key:__rand_int__', 'vvvvvvvvvvvvvvvv'),
     });
   }
-  const rowMedian = (k) => median(rounds.map((r) => r.wasmtime[k]?.opsPerS ?? 0));
+  const figure = (k, f) => median(rounds.map((r) => r.wasmtime[k]?.[f]).filter((x) => x !== undefined));
   results.redis = {
-    wasmtime: Object.fromEntries(Object.keys(rounds[0].wasmtime).map((k) => [k, { ...rounds[0].wasmtime[k], opsPerS: rowMedian(k) }])),
+    wasmtime: Object.fromEntries(Object.keys(rounds[0].wasmtime).map((k) => [k,
+      { ...rounds[0].wasmtime[k], opsPerS: figure(k, 'opsPerS'), p50: figure(k, 'p50'), p99: figure(k, 'p99') }])),
     jco: await once(jcoBench('jco: fused kv-redis', benchRedis, { env, ops: 2000, sizes: '16' })),
-    hset1: median(rounds.map((r) => r.hset1)),
-    hget1: median(rounds.map((r) => r.hget1)),
-    hset100: median(rounds.map((r) => r.hset100)),
-    evalsha1: median(rounds.map((r) => r.evalsha1)),
+    hset1: median(rounds.map((r) => r.hset1).filter(Boolean)),
+    hget1: median(rounds.map((r) => r.hget1).filter(Boolean)),
+    hset100: median(rounds.map((r) => r.hset100).filter(Boolean)),
+    evalsha1: median(rounds.map((r) => r.evalsha1).filter(Boolean)),
     shimCallUs: Number(execFileSync(nodeBinary, [join(root, 'bench', 'shim_call.mjs')]).toString()),
   };
 }

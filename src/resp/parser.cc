@@ -45,10 +45,13 @@ class ReplyParser::Input {
 
   // The next line, without its CRLF, in `*line` (valid until the next call; `scratch` holds it
   // when it spans kept and fresh bytes). kNeedMore when no CRLF has arrived yet, kError when the
-  // line is longer than `max`.
-  ParseState Line(uint64_t max, std::string* scratch, std::string_view* line) {
+  // line is longer than `max`. `*searched` counts the bytes of an unfinished line already
+  // searched for its CRLF, so that a long line arriving in small pieces is searched once.
+  ParseState Line(uint64_t max, std::string* scratch, std::string_view* line, size_t* searched) {
     std::string_view kept = std::string_view(kept_).substr(kept_pos_);
-    if (size_t end = kept.find("\r\n"); end != std::string_view::npos) {
+    const size_t from = *searched > 0 ? *searched - 1 : 0;  // a CR may end what was searched
+    if (size_t end = kept.find("\r\n", std::min(from, kept.size())); end != std::string_view::npos) {
+      *searched = 0;
       if (end > max) return ParseState::kError;
       *line = kept.substr(0, end);
       kept_pos_ += end + 2;
@@ -63,8 +66,10 @@ class ReplyParser::Input {
       skip = end + 2;
     }
     if (end == std::string_view::npos) {
+      *searched = size();
       return size() > max + 2 ? ParseState::kError : ParseState::kNeedMore;
     }
+    *searched = 0;
     if (kept.size() + end > max) return ParseState::kError;
     if (kept.empty()) {
       *line = fresh_.substr(0, end);
@@ -148,7 +153,8 @@ ParseState ReplyParser::Step(Input& in, Reply* ready, bool* done) {
     return Finish(std::move(bulk_), ready, done);
   }
   std::string_view line;
-  ParseState s = in.Line(limits_.max_line_bytes, &line_, &line);
+  // The limit counts the line's text, not its type byte.
+  ParseState s = in.Line(limits_.max_line_bytes + 1, &line_, &line, &line_searched_);
   if (s == ParseState::kError) return Fail("a line longer than the limit");
   if (s == ParseState::kNeedMore) return s;
   char kind = line.empty() ? '\r' : line.front();

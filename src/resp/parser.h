@@ -74,6 +74,7 @@ class ReplyParser {
   Reply bulk_;                 // the bulk string being filled, while bulk_need_ > 0
   uint64_t bulk_need_ = 0;     // its bytes still to come, with the CRLF after them
   std::string line_;           // a header line that spans kept bytes and new ones
+  size_t line_searched_ = 0;   // bytes of an unfinished line searched for its CRLF already
   std::string error_;
 };
 

@@ -148,6 +148,19 @@ TEST(ReplyParserTest, LimitsAreEnforced) {
     Reply r;
     EXPECT_EQ(p.Next(&r), ParseState::kError) << bad;
   }
+  // The line limit counts a line's text, not its type byte; fed in pieces as well as whole.
+  for (size_t piece : {size_t{1}, size_t{64}}) {
+    for (size_t text : {size_t{10}, size_t{11}}) {
+      ReplyParser p(limits);
+      std::string line = "+" + std::string(text, 'x') + "\r\n";
+      std::vector<Reply> got;
+      ParseState s = ParseState::kNeedMore;
+      for (size_t at = 0; at < line.size() && s == ParseState::kNeedMore; at += piece) {
+        s = p.Parse(Bytes(std::string_view(line).substr(at, piece)), &got, 1);
+      }
+      EXPECT_EQ(s, text <= 10 ? ParseState::kComplete : ParseState::kError) << text << " " << piece;
+    }
+  }
   ReplyParser huge;  // a count far above what follows allocates nothing up front
   huge.Feed(Bytes("*1000000\r\n"));
   Reply r;
