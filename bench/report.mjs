@@ -223,16 +223,17 @@ Through the component boundary, ops/s:
 | jco, KV_FILE_SYNC=never | ${f0(rate(r.file.jco_never, 'set/16'))} | ${f0(rate(r.file.jco_never, 'get/16'))} | ${f0(rate(r.file.jco_never, 'set/1024'))} | ${f0(rate(r.file.jco_never, 'get/1024'))} |
 
 **Against SQLite, on wasmtime: ${f2(fileSync)}× with a sync per write (${verdict(fileSync, 1)}), ${f2(fileNoSync)}× without
-(${verdict(fileNoSync, 1)}).** The native rows "as a component runs it" show what bounds it: a component has no
-thread, so it cannot keep the lock between changes, and each change creates the lock file,
-writes its token, closes it and removes it again: with no sync that protocol alone, natively,
-runs at ${f0(nat.BM_FileSetNoSyncAsComponent)} sets/s, and with a sync the directory changes of the lock file go into
-every journal commit (${f0(nat.BM_FileSetSyncAsComponent)}/s natively). On top of that, wasmtime runs each file call
-through the preview1 adapter and \`wasi:filesystem\`: a \`strace\` of no-sync sets counts about 17
-system calls per set (a stat of the log's path is an \`openat2\`, a \`statx\` and a \`close\`; a
-create adds two \`statx\`), about ${f0(1e6 / rate(r.file.wasmtime_never, 'set/16'))} µs per set. Writing ahead in a component made no measurable
-difference (tried; the journal commits of the lock dominate). The lock stays: it is what lets
-native processes and components share one store safely, and a lease needs a thread to end it.
+(${verdict(fileNoSync, 1)}).** A component has no thread, so it cannot keep the directory's lock between
+changes: each change creates the lock file, writes its token, closes it and removes it again.
+The native rows "as a component runs it" run that protocol without a runtime: with no sync it
+runs at ${f0(nat.BM_FileSetNoSyncAsComponent)} sets/s (${ratio(nat.BM_FileSetNoSyncAsComponent, nat.BM_SqliteSetOff)} SQLite's), so without a sync the lock protocol itself bounds
+a component below SQLite; with a sync, at ${f0(nat.BM_FileSetSyncAsComponent)}/s (${ratio(nat.BM_FileSetSyncAsComponent, nat.BM_SqliteSetFull)} SQLite's), so there the rest of the
+gap is the runtime's. wasmtime runs each file call through the preview1 adapter and
+\`wasi:filesystem\`: a \`strace\` of no-sync sets counts about 17 system calls per set (a stat of the
+log's path is an \`openat2\`, a \`statx\` and a \`close\`; a create adds two \`statx\`), about
+${f0(1e6 / rate(r.file.wasmtime_never, 'set/16'))} µs per set against ${f0(1e6 / nat.BM_FileSetNoSyncAsComponent)} µs natively for the same protocol. Writing ahead in a
+component (tried) made no measurable difference. The lock stays as it is: it is what lets native
+processes and components share one store safely, and a lease needs a thread to end it.
 
 A store of one million keys (12-byte keys, 32-byte values) opens in ${f2(r.open.seconds)} s; its index takes
 ${f1(r.open.bytesPerKey)} bytes per key beyond the key's own bytes (target: at most 64).
