@@ -2,8 +2,9 @@
 // each file is either listed with the same imports and exports that `jco wit` reports, or
 // rejected with a clear error (not a component; a named unsupported feature). Never a crash.
 import assert from 'node:assert/strict';
-import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { jco, runFuse, shared } from './lib/project.mjs';
 
@@ -26,6 +27,23 @@ function witNames(path) {
   }
   return names;
 }
+
+// What a user can pass by mistake: a directory, a missing file, an empty file. Each is an error
+// naming the path, with exit status 1; none ends the process (a directory once did, with an
+// uncaught exception from the file stream).
+test('inspect of what is not a file of a component is a clear error', () => {
+  const empty = join(mkdtempSync(join(tmpdir(), 'kv-inspect-')), 'empty.wasm');
+  writeFileSync(empty, '');
+  for (const [path, message] of [[corpus, /cannot read .*Is a directory/],
+    [join(corpus, 'no-such.wasm'), /cannot open .*No such file/], [empty, /not a WebAssembly binary|unexpected end|offset 0x0/]]) {
+    const r = runFuse('inspect', path);
+    assert.equal(r.signal, null, `wasm-fuse died of ${r.signal} on ${path}`);
+    assert.equal(r.status, 1, r.stderr);
+    assert.match(r.stderr, /^error: /);
+    assert.match(r.stderr, message);
+  }
+  rmSync(dirname(empty), { recursive: true, force: true });
+});
 
 test('the corpus is there', () => {
   assert.ok(existsSync(corpus), `${corpus} is missing (../shared beside the project)`);

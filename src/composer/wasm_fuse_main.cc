@@ -28,12 +28,19 @@ int Usage(const char* problem) {
   return 2;
 }
 
+// Read with stdio, which reports a failed read (a directory, an I/O error) through ferror: the
+// iostream route throws from inside its iterator on such a read, which ends the process.
 util::Result<std::vector<uint8_t>> ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return util::IOError("cannot open `" + path + "`: " + std::strerror(errno));
-  std::vector<uint8_t> bytes((std::istreambuf_iterator<char>(in)),
-                             std::istreambuf_iterator<char>());
-  if (in.bad()) return util::IOError("cannot read `" + path + "`");
+  std::FILE* in = std::fopen(path.c_str(), "rb");
+  if (in == nullptr) return util::IOError("cannot open `" + path + "`: " + std::strerror(errno));
+  std::vector<uint8_t> bytes;
+  uint8_t chunk[1 << 16];
+  size_t n;
+  while ((n = std::fread(chunk, 1, sizeof chunk, in)) > 0) bytes.insert(bytes.end(), chunk, chunk + n);
+  const bool failed = std::ferror(in) != 0;
+  const int error = errno;
+  std::fclose(in);
+  if (failed) return util::IOError("cannot read `" + path + "`: " + std::strerror(error));
   return bytes;
 }
 
