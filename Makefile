@@ -202,7 +202,8 @@ fuzz: deps wasm
 	@cmake --build $(FUZZ) -j $(JOBS) --target component_reader_fuzzer resp_parser_fuzzer \
 	  file_store_fuzzer
 	@mkdir -p $(FUZZ)/corpus
-	@cp -n ../shared/corpus/components/*.wasm $(COMPONENTS)/*.wasm $(FUZZ)/corpus/ 2>/dev/null || true
+	@cp -n ../shared/corpus/components/*.wasm $(COMPONENTS)/*.wasm tests/corpus/jco/*.wasm $(FUZZ)/corpus/ \
+	  2>/dev/null || true
 	@echo "== fuzzing the component reader for $(FUZZ_SECONDS) s"
 	@$(FUZZ)/component_reader_fuzzer -max_total_time=$(FUZZ_SECONDS) -max_len=300000 \
 	  -print_final_stats=1 $(FUZZ)/corpus 2>$(FUZZ)/last-run.log \

@@ -1,20 +1,22 @@
 // `wasm-fuse inspect` over every component of ../shared/corpus (binaries from other toolchains):
-// each file is either listed with the same imports and exports that `jco wit` reports, or
+// each file is either listed with the same imports and exports that `wasm-tools component wit`
+// reports (the pinned wasm-tools: jco 1.10.2's own copy predates async types), or
 // rejected with a clear error (not a component; a named unsupported feature). Never a crash.
 import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
-import { jco, runFuse, shared } from './lib/project.mjs';
+import { execFileSync } from 'node:child_process';
+import { root, runFuse, shared, wasmTools } from './lib/project.mjs';
 
 const corpus = join(shared, 'corpus', 'components');
 
-// World-level imports and exports as `jco wit` prints them. World-level types are printed as
+// World-level imports and exports as `wasm-tools component wit` prints them. World-level types are printed as
 // `resource r { ... }` blocks or `use` lines rather than import lines; they are collected apart.
 function witNames(path) {
   const names = { imports: [], exports: [], resources: [] };
-  for (const line of jco('wit', path).split('\n')) {
+  for (const line of execFileSync(wasmTools, ['component', 'wit', path], { encoding: 'utf8', maxBuffer: 256 << 20 }).split('\n')) {
     const r = /^ {2}resource ([a-z0-9-]+)/.exec(line);
     if (r) names.resources.push(r[1]);
     const u = /^ {2}use [^{]*\{(.*)\};$/.exec(line);
@@ -49,25 +51,46 @@ test('the corpus is there', () => {
   assert.ok(existsSync(corpus), `${corpus} is missing (../shared beside the project)`);
 });
 
-const files = existsSync(corpus) ? readdirSync(corpus).filter((f) => f.endsWith('.wasm')).sort() : [];
-for (const file of files) {
+// Each file of a corpus: read and listed as wasm-tools lists it, or refused with a named reason.
+// Returns whether it was read.
+function inspectOne(path) {
+  const r = runFuse('inspect', '--json', path);
+  assert.equal(r.signal, null, `wasm-fuse died of ${r.signal}`);
+  if (r.status !== 0) {
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /^error: .*(not a component|not supported).*\(at offset 0x[0-9a-f]+\)\n$/);
+    return false;
+  }
+  const listed = JSON.parse(r.stdout);
+  const wit = witNames(path);
+  // Resource types and their functions (`[constructor]r`, `[method]r.f`) at world level are what
+  // wasm-tools prints as `resource` blocks.
+  const plain = (items) => items.filter((i) => i.kind !== 'type' && !i.name.startsWith('['));
+  const types = [...listed.imports, ...listed.exports].filter((i) => i.kind === 'type');
+  assert.deepEqual(plain(listed.imports).map((i) => i.name), wit.imports);
+  assert.deepEqual(plain(listed.exports).map((e) => e.name), wit.exports);
+  assert.deepEqual(types.map((t) => t.name).sort(), [...wit.resources].sort());
+  return true;
+}
+
+const wasmFiles = (dir) => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.wasm')).sort() : []);
+for (const file of wasmFiles(corpus)) {
   test(`inspect ${file}`, () => {
-    const path = join(corpus, file);
-    const r = runFuse('inspect', '--json', path);
-    assert.equal(r.signal, null, `wasm-fuse died of ${r.signal}`);
-    if (r.status !== 0) {
-      assert.equal(r.status, 1);
-      assert.match(r.stderr, /^error: .*(not a component|not supported).*\(at offset 0x[0-9a-f]+\)\n$/);
-      return;
-    }
-    const listed = JSON.parse(r.stdout);
-    const wit = witNames(path);
-    // Resource types and their functions (`[constructor]r`, `[method]r.f`) at world level are what
-    // jco prints as `resource` blocks.
-    const plain = (items) => items.filter((i) => i.kind !== 'type' && !i.name.startsWith('['));
-    const types = [...listed.imports, ...listed.exports].filter((i) => i.kind === 'type');
-    assert.deepEqual(plain(listed.imports).map((i) => i.name), wit.imports);
-    assert.deepEqual(plain(listed.exports).map((e) => e.name), wit.exports);
-    assert.deepEqual(types.map((t) => t.name).sort(), [...wit.resources].sort());
+    inspectOne(join(corpus, file));
   });
 }
+
+// jco's test fixtures (tests/corpus/jco/README.md): the count read is asserted, so that a change
+// that refuses more cannot pass.
+const jcoCorpus = join(root, 'tests', 'corpus', 'jco');
+test('inspect reads every component of jco\'s test fixtures', () => {
+  const read = [];
+  const refused = [];
+  for (const file of wasmFiles(jcoCorpus)) {
+    (inspectOne(join(jcoCorpus, file)) ? read : refused).push(file);
+  }
+  assert.equal(read.length + refused.length, 52);
+  // The two refused are core modules, which are not components.
+  assert.deepEqual(refused, ['jco--modules_exitcode.wasm', 'jco-transpile--wasi_snapshot_preview1.reactor.wasm']);
+  assert.equal(read.length, 50);
+});

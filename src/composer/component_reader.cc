@@ -10,6 +10,8 @@
 //   valtype    ::= s33 (negative: a primitive code; else a type index)
 #include "composer/component_reader.h"
 
+#include <functional>
+
 #include <string>
 
 #include "composer/binary_reader.h"
@@ -65,6 +67,8 @@ class Evaluator {
   util::Status Alias(BinaryReader& r, Scope& s);
   util::Status Instance(BinaryReader& r, Scope& s);
   util::Status Canon(BinaryReader& r, Scope& s);
+  util::Status CanonBuiltIn(BinaryReader& r, Scope& s, uint8_t op, uint64_t at,
+                            const std::function<util::Status()>& options);
   util::Status SkipCoreType(BinaryReader& r);
   util::Status Add(Scope& s, Entity e, BinaryReader& r);
   util::Result<const Type*> Instantiate(const Type* component, const EntityMap& args,
@@ -242,11 +246,13 @@ util::Result<const Type*> Evaluator::DefType(BinaryReader& r, Scope& s, uint32_t
       return util::Unsupported("async resource types (0x3e) are not supported").AtOffset(at);
     case 0x67:
       return util::Unsupported("fixed-length lists (0x67) are not supported").AtOffset(at);
-    case 0x66:
-    case 0x65:
-      return util::Unsupported(std::string(op == 0x66 ? "stream" : "future") +
-                               " types are not supported")
-          .AtOffset(at);
+    case 0x66:    // stream
+    case 0x65: {  // future
+      Type* t = NewValue(op == 0x66 ? K::kStream : K::kFuture);
+      ASSIGN_OR_RETURN(t->a, optional_valtype(op == 0x66 ? "stream element type" : "future type"));
+      s.defined.push_back(t);
+      return Finish(t, r, at);
+    }
     case 0x63:
       return util::Unsupported("map types (0x63) are not supported").AtOffset(at);
     default:
@@ -653,9 +659,78 @@ util::Status Evaluator::Canon(BinaryReader& r, Scope& s) {
       return util::Status::Ok();
     }
     default:
-      return util::Unsupported("canonical built-in " + Hex(op) +
-                               " (async, stream, future or thread) is not supported")
-          .AtOffset(at);
+      // The built-ins of async, streams, futures, error contexts and threads. Each defines a core
+      // function, which the embedding output keeps byte for byte: only their immediates are read.
+      return CanonBuiltIn(r, s, op, at, skip_options);
+  }
+}
+
+util::Status Evaluator::CanonBuiltIn(BinaryReader& r, Scope& s, uint8_t op, uint64_t at,
+                                     const std::function<util::Status()>& options) {
+  auto index = [&](std::string_view what) -> util::Status {
+    return r.ReadU32(what).status();
+  };
+  auto flag = [&](std::string_view what) -> util::Status {
+    ASSIGN_OR_RETURN(uint8_t b, r.ReadByte(what));
+    if (b > 1) return r.Error(what, "expected 0x00 or 0x01");
+    return util::Status::Ok();
+  };
+  switch (op) {
+    case 0x05: case 0x0d: case 0x1e: case 0x1f: case 0x22: case 0x23: case 0x24: case 0x25:
+    case 0x26: case 0x28:
+      // task.cancel, subtask.drop, error-context.drop, waitable-set.new, waitable-set.drop,
+      // waitable.join, backpressure.inc, backpressure.dec, thread.index, thread.resume-later
+      return util::Status::Ok();
+    case 0x06:  // subtask.cancel async?
+    case 0x0c:  // thread.yield cancel?
+    case 0x29: case 0x2a: case 0x2b: case 0x2c: case 0x2d:  // thread.suspend and its kin
+      return flag("canonical built-in flag");
+    case 0x09: {  // task.return: a result list, then options
+      ASSIGN_OR_RETURN(uint8_t form, r.ReadByte("task.return result"));
+      if (form == 0x00) {
+        RETURN_IF_ERROR(ValType(r, s).status());
+      } else if (form == 0x01) {
+        ASSIGN_OR_RETURN(uint8_t zero, r.ReadByte("task.return result"));
+        if (zero != 0) return r.Error("task.return result", "expected 0x00");
+      } else {
+        return r.Error("task.return result", "expected 0x00 or 0x01");
+      }
+      return options();
+    }
+    case 0x0a:    // context.get
+    case 0x0b: {  // context.set
+      ASSIGN_OR_RETURN(uint8_t t, r.ReadByte("context type"));
+      if (t != 0x7f) return r.Error("context type", "expected i32 (0x7f)");
+      return index("context slot");
+    }
+    case 0x0e: case 0x13: case 0x14: case 0x15: case 0x1a: case 0x1b:
+      // stream.new, stream.drop-readable/-writable, future.new, future.drop-readable/-writable
+      return index("stream or future type");
+    case 0x0f: case 0x10: case 0x16: case 0x17:  // stream/future read and write
+      RETURN_IF_ERROR(index("stream or future type"));
+      return options();
+    case 0x11: case 0x12: case 0x18: case 0x19:  // stream/future cancel-read/-write
+      RETURN_IF_ERROR(index("stream or future type"));
+      return flag("canonical built-in flag");
+    case 0x1c: case 0x1d:  // error-context.new, error-context.debug-message
+      return options();
+    case 0x20: case 0x21:  // waitable-set.wait, waitable-set.poll
+      RETURN_IF_ERROR(flag("canonical built-in flag"));
+      return index("memory");
+    case 0x27:  // thread.new-indirect
+      RETURN_IF_ERROR(index("core type"));
+      return index("table");
+    case 0x40:  // thread.spawn-ref
+      RETURN_IF_ERROR(flag("shared flag"));
+      return index("core type");
+    case 0x41:  // thread.spawn-indirect
+      RETURN_IF_ERROR(flag("shared flag"));
+      RETURN_IF_ERROR(index("core type"));
+      return index("table");
+    case 0x42:  // thread.available-parallelism
+      return flag("shared flag");
+    default:
+      return r.ErrorAt(at, "canonical function", "unknown canonical built-in " + Hex(op));
   }
 }
 

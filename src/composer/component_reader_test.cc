@@ -42,6 +42,44 @@ TEST(ComponentReaderTest, ReadsAnImportedInstance) {
   EXPECT_EQ(f->type->a, nullptr);
 }
 
+// An import whose function takes a `stream<u8>`, then three async built-ins (waitable-set.new,
+// context.get i32 0, thread.yield): what async components built by current toolchains contain.
+std::vector<uint8_t> AsyncComponent(uint8_t last_builtin) {
+  return {
+      0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00,  // preamble
+      0x07, 0x15, 0x01,                                // type section, one type:
+      0x42, 0x03,                                      //   an instance type of 3 declarations
+      0x01, 0x66, 0x01, 0x7d,                          //     type 0: stream<u8>
+      0x01, 0x40, 0x01, 0x01, 's', 0x00, 0x01, 0x00,   //     type 1: func(s: type 0)
+      0x04, 0x00, 0x01, 'f', 0x01, 0x01,               //     export "f" (func (type 1))
+      0x0a, 0x0a, 0x01, 0x00, 0x05, 'a', ':', 'b', '/', 'c', 0x05, 0x00,  // import "a:b/c"
+      0x08, 0x07, 0x03,                                // canon section, three built-ins:
+      0x1f,                                            //   waitable-set.new
+      0x0a, 0x7f, 0x00,                                //   context.get i32 0
+      last_builtin, 0x00,                              //   thread.yield (not cancellable)
+  };
+}
+
+TEST(ComponentReaderTest, ReadsStreamTypesAndAsyncBuiltIns) {
+  TypeArena arena;
+  auto c = ReadComponent(arena, AsyncComponent(0x0c));
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  const Entity* f = (*c)->imports.Find("a:b/c")->type->exports.Find("f");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(Describe(f->type), "func(s: stream<u8>)");
+}
+
+TEST(ComponentReaderTest, AnUnknownBuiltInIsAnErrorAtItsOffset) {
+  TypeArena arena;
+  std::vector<uint8_t> bytes = AsyncComponent(0x3c);
+  auto c = ReadComponent(arena, bytes);
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("unknown canonical built-in 0x3c"), std::string::npos)
+      << c.status().ToString();
+  ASSERT_TRUE(c.status().offset().has_value());
+  EXPECT_EQ(*c.status().offset(), bytes.size() - 2);
+}
+
 TEST(ComponentReaderTest, ABadIndexIsAnErrorAtItsOffset) {
   std::vector<uint8_t> bytes = kImportOneFunction;
   bytes[bytes.size() - 1] = 0x07;  // (instance (type 7)): no such type

@@ -353,6 +353,14 @@ class InstanceTypeEncoder {
         d.Bytes(body.bytes());
         break;
       }
+      case K::kStream:
+      case K::kFuture: {
+        BinaryWriter body;
+        RETURN_IF_ERROR(WriteOptional(body, t->a));
+        d.Byte(t->kind == K::kStream ? 0x66 : 0x65);
+        d.Bytes(body.bytes());
+        break;
+      }
       case K::kOwn:
       case K::kBorrow: {
         ASSIGN_OR_RETURN(uint32_t r, ResourceIndex(t->a));

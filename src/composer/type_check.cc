@@ -37,6 +37,10 @@ std::string_view KindName(const Type* t) {
       return "own";
     case K::kBorrow:
       return "borrow";
+    case K::kStream:
+      return "stream";
+    case K::kFuture:
+      return "future";
     case K::kResource:
       return "resource";
     case K::kFunc:
@@ -236,6 +240,15 @@ util::Status Checker::Values(const Type* e, const Type* a) {
     case K::kOwn:
     case K::kBorrow:
       return Resources(e->a, a->a);
+    case K::kStream:
+    case K::kFuture: {
+      util::Status s = Optional(e->a, a->a, "the element type");
+      if (!s.ok()) {
+        return std::move(s).WithContext(e->kind == K::kStream ? "mismatched type for stream element"
+                                                              : "mismatched type for future");
+      }
+      return util::Status::Ok();
+    }
     case K::kResource:
       return Resources(e, a);
     case K::kFunc:

@@ -194,6 +194,11 @@ std::string Describe(const Type* t) {
       return "own<" + Describe(t->a) + ">";
     case K::kBorrow:
       return "borrow<" + Describe(t->a) + ">";
+    case K::kStream:
+    case K::kFuture: {
+      std::string s = t->kind == K::kStream ? "stream" : "future";
+      return t->a ? s + "<" + Describe(t->a) + ">" : s;
+    }
     case K::kResource:
       return t->resource_name.empty() ? std::string("resource") : t->resource_name;
     case K::kFunc:

@@ -95,6 +95,8 @@ struct Type {
     kResult,
     kOwn,
     kBorrow,
+    kStream,  // element in `a`, or none
+    kFuture,  // likewise
     kResource,
     kFunc,
     kInstance,
@@ -105,7 +107,8 @@ struct Type {
   Prim prim = Prim::kBool;
   std::vector<Member> members;      // record, variant, tuple, func params
   std::vector<std::string> labels;  // flags, enum
-  const Type* a = nullptr;  // list/option element, result ok, own/borrow target, func result
+  const Type* a = nullptr;  // list/option/stream/future element, result ok, own/borrow target,
+                            // func result
   const Type* b = nullptr;  // result err
   bool async = false;       // func
 
@@ -123,7 +126,7 @@ struct Type {
   // Nesting depth (a primitive is 1); bounded by the reader so walks cannot exhaust the stack.
   uint32_t depth = 1;
 
-  bool is_value() const { return kind <= Kind::kBorrow; }
+  bool is_value() const { return kind <= Kind::kFuture; }
 };
 
 // Owns every node of one composition.
