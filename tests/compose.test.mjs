@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { spawnSync } from 'node:child_process';
 import { componentEmbed, componentNew, parse, transpile } from '@bytecodealliance/jco';
 import { component, fuse, root } from './lib/project.mjs';
-import { surfaceByInspect, surfaceByWasmTools, validate } from './lib/wasm_tools.mjs';
+import { surfaceByInspect, surfaceByWasmTools, validate, wasmTools } from './lib/wasm_tools.mjs';
 
 const cases = join(root, 'tests', 'compose');
 const bless = process.env.BLESS === '1';
@@ -30,6 +30,23 @@ async function makeInput(dir, file) {
     source += keyvaluePackage();
   }
   const world = /^\s*world\s+([a-z0-9-]+)/m.exec(source)[1];
+  if (/\b(stream|future)\b/.test(source)) {
+    // jco 1.10.2 encodes streams and futures in a draft form that predates the specification's:
+    // such a WIT is embedded by the pinned wasm-tools instead.
+    const work = mkdtempSync(join(tmpdir(), 'kv-compose-wit-'));
+    try {
+      writeFileSync(join(work, 'socket.wit'), source);
+      const run = (...args) => {
+        const r = spawnSync(wasmTools, args, { cwd: work, encoding: 'utf8' });
+        assert.equal(r.status, 0, `wasm-tools ${args.join(' ')}: ${r.stderr}`);
+      };
+      run('component', 'embed', '--dummy-names', 'legacy', '--world', world, 'socket.wit', '-o', 'core.wasm');
+      run('component', 'new', 'core.wasm', '-o', 'component.wasm');
+      return readFileSync(join(work, 'component.wasm'));
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+  }
   const dummy = await componentEmbed({ dummy: true, witSource: source, world });
   return componentNew(dummy, []);
 }
@@ -75,7 +92,9 @@ for (const name of readdirSync(cases).filter((n) => !n.includes('.')).sort()) {
       assert.equal(validate(out), '', 'wasm-tools validate');
       assert.deepEqual(surfaceByInspect(out), surfaceByWasmTools(out));
       const bytes = readFileSync(out);
-      await transpile(bytes, { name: 'fused', quiet: true });
+      // jco 1.10.2 reads no stream or future types (see makeInput): there wasm-tools stands alone.
+      const asyncTypes = files.some((f) => f.endsWith('.wit') && /\b(stream|future)\b/.test(readFileSync(join(dir, f), 'utf8')));
+      if (!asyncTypes) await transpile(bytes, { name: 'fused', quiet: true });
       // Deterministic: fusing again gives the same bytes.
       spawnSync(fuse, ['plug', ...plugs, 'socket.wasm', '-o', 'again.wasm'], { cwd: work });
       assert.ok(bytes.equals(readFileSync(join(work, 'again.wasm'))), 'output is not deterministic');
