@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { spawnSync } from 'node:child_process';
 import { componentEmbed, componentNew, parse, transpile } from '@bytecodealliance/jco';
-import { component, fuse, root } from './lib/project.mjs';
+import { component, fuse, root, wac } from './lib/project.mjs';
 import { surfaceByInspect, surfaceByWasmTools, validate, wasmTools } from './lib/wasm_tools.mjs';
 
 const cases = join(root, 'tests', 'compose');
@@ -61,6 +61,36 @@ function expect(dir, file, actual) {
   assert.equal(actual, readFileSync(path, 'utf8'));
 }
 
+// Differential check against wac on the same inputs. Where both compose, both outputs validate
+// and `wasm-tools component wit` prints the same world for each. Where only one of the two
+// composes, the case says why in `wac.txt` (its first line `wac refuses:` or `wac accepts:`, then
+// the reason), and the test checks that this is still so; `wac differs:` marks a case both compose
+// into the same imports and exports written differently.
+function checkAgainstWac(dir, work, theirs, oursComposed) {
+  const note = existsSync(join(dir, 'wac.txt')) ? readFileSync(join(dir, 'wac.txt'), 'utf8') : '';
+  const wacComposed = theirs.status === 0;
+  if (oursComposed && wacComposed) {
+    const out = join(work, 'wac.wasm');
+    assert.equal(validate(out), '', 'wasm-tools validate of wac\'s output');
+    const wit = (p) => spawnSync(wasmTools, ['component', 'wit', p], { encoding: 'utf8' }).stdout;
+    if (note.startsWith('wac differs:')) {
+      // Known: the same imports and exports, written differently (the note says how).
+      assert.deepEqual(surfaceByWasmTools(join(work, 'fused.wasm')), surfaceByWasmTools(out));
+      assert.notEqual(wit(join(work, 'fused.wasm')), wit(out), `${dir}/wac.txt: the two now agree; remove it`);
+      return;
+    }
+    assert.equal(note, '', `${dir}/wac.txt says the two differ, but both composed the same`);
+    assert.equal(wit(join(work, 'fused.wasm')), wit(out), 'wasm-fuse and wac composed different worlds');
+  } else if (oursComposed !== wacComposed) {
+    const expected = oursComposed ? 'wac refuses:' : 'wac accepts:';
+    assert.ok(note.startsWith(expected),
+      `wasm-fuse ${oursComposed ? 'composed' : 'refused'} and wac ${wacComposed ? 'composed' : `refused (${theirs.stderr.trim()})`}: ` +
+      `say why in ${dir}/wac.txt, starting \`${expected}\``);
+  } else {
+    assert.equal(note, '', `${dir}/wac.txt says the two differ, but both refused`);
+  }
+}
+
 for (const name of readdirSync(cases).filter((n) => !n.includes('.')).sort()) {
   test(`compose: ${name}`, async () => {
     const dir = join(cases, name);
@@ -76,10 +106,13 @@ for (const name of readdirSync(cases).filter((n) => !n.includes('.')).sort()) {
       const r = spawnSync(fuse, ['plug', ...plugs, 'socket.wasm', '-o', 'fused.wasm'],
         { cwd: work, encoding: 'utf8' });
       assert.equal(r.signal, null, `wasm-fuse died of ${r.signal}`);
+      // The same inputs through wac, the reference composer (differential: see checkAgainstWac).
+      const theirs = spawnSync(wac, ['plug', ...plugs, 'socket.wasm', '-o', 'wac.wasm'], { cwd: work, encoding: 'utf8' });
       if (name.startsWith('bad-')) {
         assert.equal(r.status, 1, `expected failure, got ${r.status}: ${r.stderr}`);
         assert.ok(!existsSync(join(work, 'fused.wasm')), 'a failed plug must write no output');
         expect(dir, 'error.txt', r.stderr);
+        checkAgainstWac(dir, work, theirs, false);
         return;
       }
       assert.equal(r.status, 0, r.stderr);
@@ -95,6 +128,7 @@ for (const name of readdirSync(cases).filter((n) => !n.includes('.')).sort()) {
       // jco 1.10.2 reads no stream or future types (see makeInput): there wasm-tools stands alone.
       const asyncTypes = files.some((f) => f.endsWith('.wit') && /\b(stream|future)\b/.test(readFileSync(join(dir, f), 'utf8')));
       if (!asyncTypes) await transpile(bytes, { name: 'fused', quiet: true });
+      checkAgainstWac(dir, work, theirs, true);
       // Deterministic: fusing again gives the same bytes.
       spawnSync(fuse, ['plug', ...plugs, 'socket.wasm', '-o', 'again.wasm'], { cwd: work });
       assert.ok(bytes.equals(readFileSync(join(work, 'again.wasm'))), 'output is not deterministic');

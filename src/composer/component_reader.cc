@@ -130,7 +130,15 @@ util::Result<const Type*> Evaluator::ValType(BinaryReader& r, Scope& s) {
 util::Result<const Type*> Evaluator::DefType(BinaryReader& r, Scope& s, uint32_t depth) {
   uint64_t at = r.offset();
   ASSIGN_OR_RETURN(uint8_t op, r.ReadByte("type definition"));
-  if (IsPrimCode(op)) return arena_.PrimType(static_cast<Prim>(op));
+  if (IsPrimCode(op)) {
+    // A defined primitive (`type filesize = u64`) is a node of its own, so that the name it is
+    // exported under stays attached to where it is used; a primitive written inline is the
+    // arena's shared node.
+    Type* t = NewValue(K::kPrim);
+    t->prim = static_cast<Prim>(op);
+    s.defined.push_back(t);
+    return Finish(t, r, at);
+  }
   auto optional_valtype = [&](std::string_view what) -> util::Result<const Type*> {
     ASSIGN_OR_RETURN(uint8_t present, r.ReadByte(what));
     if (present == 0) return static_cast<const Type*>(nullptr);
@@ -756,8 +764,8 @@ Entity Evaluator::Bind(const std::string& name, Entity entity) {
     for (size_t i = 0; i < before.size() && i < after.size(); ++i) {
       const Entity& b = before[i].second;
       const Entity& a = after[i].second;
-      if (b.sort == Sort::kType && b.type->is_value() && b.type->kind != K::kPrim &&
-          b.type->defined_in == entity.type && a.type->owner.empty()) {
+      if (b.sort == Sort::kType && b.type->is_value() && b.type->defined_in == entity.type &&
+          a.type->owner.empty()) {
         a.type->owner = {name, after[i].first};
       }
     }

@@ -267,7 +267,10 @@ class InstanceTypeEncoder {
   }
 
   util::Result<ValRef> Ref(const Type* t) {
-    if (t->kind == K::kPrim) return ValRef{true, static_cast<uint8_t>(t->prim), 0};
+    // Inline unless it is a named primitive (`type filesize = u64`) this encoding knows by a name.
+    if (t->kind == K::kPrim && t->owner.empty() && !local_.contains(t)) {
+      return ValRef{true, static_cast<uint8_t>(t->prim), 0};
+    }
     ASSIGN_OR_RETURN(uint32_t idx, Define(t));
     return ValRef{false, 0, idx};
   }

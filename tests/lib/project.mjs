@@ -38,6 +38,8 @@ export function runComponent(path, { env = {}, args = [] } = {}) {
 
 // The pinned wasm-tools CLI (tools/install-deps.sh).
 export const wasmTools = join(root, '.tools', 'bin', 'wasm-tools');
+// wac, the reference composer (tools/install-deps.sh), for the differential tests.
+export const wac = join(root, '.tools', 'bin', 'wac');
 
 // Resolves with { code, out } once a spawned child exits, `out` its stdout and stderr together.
 export function finished(child) {
