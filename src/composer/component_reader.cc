@@ -83,9 +83,24 @@ class Evaluator {
 
 util::Result<const Type*> Evaluator::Finish(Type* t, const BinaryReader& r, uint64_t at) {
   uint32_t depth = 0;
-  for (const Member& m : t->members) depth = std::max(depth, m.type ? m.type->depth : 0);
-  if (t->a) depth = std::max(depth, t->a->depth);
-  if (t->b) depth = std::max(depth, t->b->depth);
+  uint64_t size = 1;
+  auto part = [&](const Type* p) {
+    if (p == nullptr) return;
+    depth = std::max(depth, p->depth);
+    // A handle counts its resource as one node; a resource's size is not its methods'.
+    size += p->kind == K::kResource ? 1 : p->size;
+  };
+  for (const Member& m : t->members) part(m.type);
+  part(t->a);
+  part(t->b);
+  t->size = size;
+  if (t->is_value() || t->kind == K::kFunc) {
+    if (size > kMaxEffectiveTypeSize) {
+      return r.ErrorAt(at, "type",
+                       "its effective size (the type written out in full) exceeds the limit of " +
+                           std::to_string(kMaxEffectiveTypeSize) + " type nodes");
+    }
+  }
   for (const auto* map : {&t->imports, &t->exports}) {
     for (const auto& [name, e] : map->items()) depth = std::max(depth, e.type ? e.type->depth : 0);
   }

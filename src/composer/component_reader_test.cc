@@ -80,6 +80,46 @@ TEST(ComponentReaderTest, AnUnknownBuiltInIsAnErrorAtItsOffset) {
   EXPECT_EQ(*c.status().offset(), bytes.size() - 2);
 }
 
+// An import of `f: func(x: tN)` where t0 = tuple<u8, u8> and each t(i) = tuple<t(i-1), t(i-1)>:
+// about 100 bytes, whose type written out in full has 2^(levels+1) - 1 nodes.
+std::vector<uint8_t> DoublingTuples(uint8_t levels) {
+  std::vector<uint8_t> inst = {0x42, static_cast<uint8_t>(levels + 2), 0x01, 0x6f, 0x02, 0x7d, 0x7d};
+  for (uint8_t i = 1; i < levels; ++i) inst.insert(inst.end(), {0x01, 0x6f, 0x02, uint8_t(i - 1), uint8_t(i - 1)});
+  inst.insert(inst.end(), {0x01, 0x40, 0x01, 0x01, 'x', uint8_t(levels - 1), 0x01, 0x00});
+  inst.insert(inst.end(), {0x04, 0x00, 0x01, 'f', 0x01, levels});
+  std::vector<uint8_t> out = {0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00, 0x07,
+                              static_cast<uint8_t>(inst.size() + 1), 0x01};
+  out.insert(out.end(), inst.begin(), inst.end());
+  out.insert(out.end(), {0x0a, 0x0a, 0x01, 0x00, 0x05, 'a', ':', 'b', '/', 'c', 0x05, 0x00});
+  return out;
+}
+
+// Within the limit a doubling type is read, and described in text of its distinct parts (the
+// full text of t17 would be about 3 MB).
+TEST(ComponentReaderTest, SharedTypesCostTheirDistinctNodes) {
+  TypeArena arena;
+  auto c = ReadComponent(arena, DoublingTuples(18));
+  ASSERT_TRUE(c.ok()) << c.status().ToString();
+  const Entity* f = (*c)->imports.Find("a:b/c")->type->exports.Find("f");
+  ASSERT_NE(f, nullptr);
+  EXPECT_EQ(f->type->size, uint64_t{1} << 19);  // t17 (2^19 - 1 nodes) and the function node
+  std::string text = Describe(f->type);
+  EXPECT_LT(text.size(), 2000u) << text.substr(0, 200);
+  EXPECT_NE(text.find("func(x: %"), std::string::npos) << text.substr(0, 200);
+  EXPECT_NE(text.find(" where %"), std::string::npos);
+}
+
+// One level more is beyond kMaxEffectiveTypeSize, as wasm-tools' validator also judges it: a
+// clear error at the offset of the type, not minutes of work or a crash.
+TEST(ComponentReaderTest, ATypeTooLargeWrittenOutIsAnErrorAtItsOffset) {
+  TypeArena arena;
+  auto c = ReadComponent(arena, DoublingTuples(19));
+  ASSERT_FALSE(c.ok());
+  EXPECT_NE(c.status().message().find("exceeds the limit of 1000000 type nodes"), std::string::npos)
+      << c.status().ToString();
+  EXPECT_TRUE(c.status().offset().has_value());
+}
+
 TEST(ComponentReaderTest, ABadIndexIsAnErrorAtItsOffset) {
   std::vector<uint8_t> bytes = kImportOneFunction;
   bytes[bytes.size() - 1] = 0x07;  // (instance (type 7)): no such type

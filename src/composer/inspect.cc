@@ -36,23 +36,23 @@ std::string JsonString(std::string_view s) {
   return out + "\"";
 }
 
-void Text(std::string& out, const char* heading, const EntityMap& items) {
+void Text(std::string& out, const char* heading, const EntityMap& items, TypeDescriber& d) {
   out += heading;
   out += items.empty() ? " none\n" : "\n";
   for (const auto& [name, e] : items.items()) {
     out += "  " + name + " (" + std::string(SortName(e.sort)) + ")\n";
     if (e.sort == Sort::kInstance) {
       for (const auto& [n, x] : e.type->exports.items()) {
-        std::string what = x.sort == Sort::kFunc ? Describe(x.type) : std::string(SortName(x.sort));
+        std::string what = x.sort == Sort::kFunc ? d.Describe(x.type) : std::string(SortName(x.sort));
         out += "    " + n + ": " + what + "\n";
       }
     } else if (e.sort == Sort::kFunc) {
-      out += "    " + Describe(e.type) + "\n";
+      out += "    " + d.Describe(e.type) + "\n";
     }
   }
 }
 
-void Json(std::string& out, const EntityMap& items) {
+void Json(std::string& out, const EntityMap& items, TypeDescriber& d) {
   out += "[";
   bool first = true;
   for (const auto& [name, e] : items.items()) {
@@ -66,7 +66,7 @@ void Json(std::string& out, const EntityMap& items) {
         out += f ? "" : ", ";
         f = false;
         out += "{\"name\": " + JsonString(n) + ", \"kind\": " + JsonString(SortName(x.sort));
-        if (x.sort == Sort::kFunc) out += ", \"type\": " + JsonString(Describe(x.type));
+        if (x.sort == Sort::kFunc) out += ", \"type\": " + JsonString(d.Describe(x.type));
         out += "}";
       }
       out += "]";
@@ -82,15 +82,30 @@ util::Result<std::string> Inspect(std::span<const uint8_t> bytes, InspectFormat 
   TypeArena arena;
   ASSIGN_OR_RETURN(const Type* c, ReadComponent(arena, bytes));
   std::string out;
+  // Large types shared by several uses are listed once, under `types`, and named where used.
+  TypeDescriber d;
   if (format == InspectFormat::kJson) {
     out += "{\n  \"imports\": ";
-    Json(out, c->imports);
+    Json(out, c->imports, d);
     out += ",\n  \"exports\": ";
-    Json(out, c->exports);
+    Json(out, c->exports, d);
+    if (!d.definitions().empty()) {
+      out += ",\n  \"types\": [";
+      for (size_t i = 0; i < d.definitions().size(); ++i) {
+        const auto& [name, text] = d.definitions()[i];
+        out += (i ? ",\n    " : "\n    ");
+        out += "{\"name\": " + JsonString(name) + ", \"type\": " + JsonString(text) + "}";
+      }
+      out += "\n  ]";
+    }
     out += "\n}\n";
   } else {
-    Text(out, "imports:", c->imports);
-    Text(out, "exports:", c->exports);
+    Text(out, "imports:", c->imports, d);
+    Text(out, "exports:", c->exports, d);
+    if (!d.definitions().empty()) {
+      out += "types:\n";
+      for (const auto& [name, text] : d.definitions()) out += "  " + name + " = " + text + "\n";
+    }
   }
   return out;
 }

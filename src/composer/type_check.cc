@@ -1,6 +1,8 @@
 #include "composer/type_check.h"
 
+#include <set>
 #include <string>
+#include <utility>
 
 namespace composer {
 namespace {
@@ -62,7 +64,10 @@ class Checker {
  private:
   util::Status Instances(const Type* e, const Type* a);
   util::Status Funcs(const Type* e, const Type* a);
+  // Memoised: value types are DAGs (a tuple of a tuple of ... shares its parts), and a walk that
+  // compared each use again would cost the size of the expanded type, exponential in its depth.
   util::Status Values(const Type* e, const Type* a);
+  util::Status CompareValues(const Type* e, const Type* a);
   util::Status Resources(const Type* e, const Type* a);
   util::Status Optional(const Type* e, const Type* a, const std::string& what);
 
@@ -72,6 +77,7 @@ class Checker {
   }
 
   TypeMap& resources_;
+  std::set<std::pair<const Type*, const Type*>> equal_;  // pairs already found to match
 };
 
 util::Status Checker::Entities(const Entity& e, const Entity& a) {
@@ -179,7 +185,14 @@ util::Status Checker::Optional(const Type* e, const Type* a, const std::string& 
 }
 
 util::Status Checker::Values(const Type* e, const Type* a) {
-  if (e == a) return util::Status::Ok();
+  if (e == a || equal_.contains({e, a})) return util::Status::Ok();
+  util::Status s = CompareValues(e, a);
+  // Only matches are kept: resource bindings only grow, so a match stays one.
+  if (s.ok()) equal_.insert({e, a});
+  return s;
+}
+
+util::Status Checker::CompareValues(const Type* e, const Type* a) {
   if (e->kind != a->kind) {
     return Mismatch("expected " + std::string(KindName(e)) + ", found " + std::string(KindName(a)));
   }

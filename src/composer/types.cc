@@ -151,22 +151,56 @@ Entity Substitute(TypeArena& arena, Entity entity, TypeMap& map) {
   return {entity.sort, Sub(arena, entity.type, map)};
 }
 
-namespace {
-
-std::string Join(const std::vector<Member>& members, bool with_names) {
+std::string TypeDescriber::Join(const std::vector<Member>& members, bool with_names) {
   std::string s;
   for (size_t i = 0; i < members.size(); ++i) {
     if (i) s += ", ";
     if (with_names) s += members[i].name;
     if (with_names && members[i].type) s += ": ";
-    if (members[i].type) s += Describe(members[i].type);
+    if (members[i].type) s += Part(members[i].type);
   }
   return s;
 }
 
-}  // namespace
+uint64_t TypeDescriber::FullSize(const Type* t) {
+  if (t == nullptr) return 1;
+  auto it = size_.find(t);
+  if (it != size_.end()) return it->second;
+  constexpr uint64_t kCap = uint64_t{1} << 40;  // saturates: only compared with kInlineChars
+  uint64_t n = 12 + t->labels.size() * 8;
+  if (t->kind != Type::Kind::kResource) {
+    for (const Member& m : t->members) n = std::min(kCap, n + m.name.size() + 2 + FullSize(m.type));
+    if (t->a) n = std::min(kCap, n + FullSize(t->a));
+    if (t->b) n = std::min(kCap, n + FullSize(t->b));
+  }
+  size_.emplace(t, n);
+  return n;
+}
 
-std::string Describe(const Type* t) {
+std::string TypeDescriber::Part(const Type* t) {
+  if (t == nullptr) return "_";
+  if (t->kind == Type::Kind::kPrim || t->kind == Type::Kind::kResource ||
+      FullSize(t) <= kInlineChars) {
+    return Describe(t);
+  }
+  auto it = names_.find(t);
+  if (it != names_.end()) return it->second;
+  std::string text = Describe(t);  // its own large parts are named first
+  // By the name its interface gives it (`error-code`), made unique with the interface where two
+  // share one; else by number.
+  std::string name;
+  if (t->owner.empty()) {
+    name = "%" + std::to_string(anonymous_++);
+  } else {
+    name = taken_.insert(t->owner.name).second ? t->owner.name
+                                                : t->owner.import + "." + t->owner.name;
+  }
+  definitions_.emplace_back(name, std::move(text));
+  names_.emplace(t, name);
+  return name;
+}
+
+std::string TypeDescriber::Describe(const Type* t) {
   if (t == nullptr) return "_";
   using K = Type::Kind;
   switch (t->kind) {
@@ -177,7 +211,7 @@ std::string Describe(const Type* t) {
     case K::kVariant:
       return "variant { " + Join(t->members, true) + " }";
     case K::kList:
-      return "list<" + Describe(t->a) + ">";
+      return "list<" + Part(t->a) + ">";
     case K::kTuple:
       return "tuple<" + Join(t->members, false) + ">";
     case K::kFlags:
@@ -187,29 +221,45 @@ std::string Describe(const Type* t) {
       return s + " }";
     }
     case K::kOption:
-      return "option<" + Describe(t->a) + ">";
+      return "option<" + Part(t->a) + ">";
     case K::kResult:
-      return "result<" + Describe(t->a) + ", " + Describe(t->b) + ">";
+      return "result<" + Part(t->a) + ", " + Part(t->b) + ">";
     case K::kOwn:
-      return "own<" + Describe(t->a) + ">";
+      return "own<" + Part(t->a) + ">";
     case K::kBorrow:
-      return "borrow<" + Describe(t->a) + ">";
+      return "borrow<" + Part(t->a) + ">";
     case K::kStream:
     case K::kFuture: {
       std::string s = t->kind == K::kStream ? "stream" : "future";
-      return t->a ? s + "<" + Describe(t->a) + ">" : s;
+      return t->a ? s + "<" + Part(t->a) + ">" : s;
     }
     case K::kResource:
       return t->resource_name.empty() ? std::string("resource") : t->resource_name;
     case K::kFunc:
       return std::string(t->async ? "async " : "") + "func(" + Join(t->members, true) + ")" +
-             (t->a ? " -> " + Describe(t->a) : "");
+             (t->a ? " -> " + Part(t->a) : "");
     case K::kInstance:
       return "instance";
     case K::kComponent:
       return "component";
   }
   return "?";
+}
+
+std::string Describe(const Type* t) {
+  TypeDescriber d;
+  std::string s = d.Describe(t);
+  const char* sep = " where ";
+  for (const auto& [name, text] : d.definitions()) {
+    s += sep + name + " = " + text;
+    sep = "; ";
+    if (s.size() > kMaxDescribedChars) break;
+  }
+  if (s.size() > kMaxDescribedChars) {
+    s.resize(kMaxDescribedChars);
+    s += "...";
+  }
+  return s;
 }
 
 }  // namespace composer

@@ -16,6 +16,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -125,6 +126,9 @@ struct Type {
 
   // Nesting depth (a primitive is 1); bounded by the reader so walks cannot exhaust the stack.
   uint32_t depth = 1;
+  // Effective size: nodes of the type written out in full (a primitive is 1); bounded by the
+  // reader (kMaxEffectiveTypeSize).
+  uint64_t size = 1;
 
   bool is_value() const { return kind <= Kind::kFuture; }
 };
@@ -153,7 +157,38 @@ using TypeMap = std::unordered_map<const Type*, const Type*>;
 const Type* Substitute(TypeArena& arena, const Type* type, TypeMap& map);
 Entity Substitute(TypeArena& arena, Entity entity, TypeMap& map);
 
-// WIT-like text of a type, for messages: `list<u8>`, `own<bucket>`, `record { keys, cursor }`.
+// WIT-like text of types, `list<u8>`, `own<bucket>`, `record { keys: list<string> }`, in time and
+// space linear in the number of type nodes: a part whose full text would be longer than
+// kInlineChars (a tuple of a tuple of ... expands to exponentially many characters) is written
+// once, as a definition `name = <text>`, and by its name wherever it is used: the name its
+// interface gives it (`error-code`), or `%N` for a type without one. One describer can
+// serve many types, naming each shared part once. Not thread-safe.
+class TypeDescriber {
+ public:
+  static constexpr uint64_t kInlineChars = 256;
+
+  // `type` written out, its large parts by name.
+  std::string Describe(const Type* type);
+  // The named parts so far, in the order they were named (a part after the parts it uses).
+  const std::vector<std::pair<std::string, std::string>>& definitions() const {
+    return definitions_;
+  }
+
+ private:
+  std::string Part(const Type* type);
+  std::string Join(const std::vector<Member>& members, bool with_names);
+  uint64_t FullSize(const Type* type);
+
+  std::unordered_map<const Type*, uint64_t> size_;
+  std::unordered_map<const Type*, std::string> names_;
+  std::unordered_set<std::string> taken_;  // names given by interfaces, used once each
+  uint32_t anonymous_ = 0;                 // %N names given so far
+  std::vector<std::pair<std::string, std::string>> definitions_;
+};
+
+// One type's text for a message, its named parts after it (` where %0 = ...`), cut at
+// kMaxDescribedChars.
+inline constexpr size_t kMaxDescribedChars = 4096;
 std::string Describe(const Type* type);
 
 }  // namespace composer
