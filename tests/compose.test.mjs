@@ -25,6 +25,7 @@ async function makeInput(dir, file) {
   const text = readFileSync(path, 'utf8');
   if (file.endsWith('.ref')) return readFileSync(component(text.trim()));
   if (file.endsWith('.wat')) return parse(text);
+  if (file.endsWith('.compose')) return composeFirst(dir, text.trim().split(/\s+/));
   let source = text;
   if (source.includes('wasi:keyvalue/') && !source.includes('package wasi:keyvalue')) {
     source += keyvaluePackage();
@@ -49,6 +50,29 @@ async function makeInput(dir, file) {
   }
   const dummy = await componentEmbed({ dummy: true, witSource: source, world });
   return componentNew(dummy, []);
+}
+
+// `COMPOSER PLUG... SOCKET` (a `.compose` input): the socket composed with the plugs first, by
+// `wasm-fuse` or by `wac`, so that a case can fuse what a composer wrote.
+async function composeFirst(dir, [composer, ...files]) {
+  const work = mkdtempSync(join(tmpdir(), 'kv-compose-first-'));
+  try {
+    const names = [];
+    for (const f of files) {
+      const name = `${names.length}.wasm`;
+      writeFileSync(join(work, name), await makeInput(dir, f));
+      names.push(name);
+    }
+    const socket = names.pop();
+    const tool = { 'wasm-fuse': fuse, wac }[composer];
+    assert.ok(tool, `unknown composer \`${composer}\` (expected wasm-fuse or wac)`);
+    const r = spawnSync(tool, ['plug', ...names.flatMap((n) => ['--plug', n]), socket, '-o', 'out.wasm'],
+      { cwd: work, encoding: 'utf8' });
+    assert.equal(r.status, 0, `${composer} plug: ${r.stderr}`);
+    return readFileSync(join(work, 'out.wasm'));
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 }
 
 function expect(dir, file, actual) {
@@ -96,7 +120,7 @@ for (const name of readdirSync(cases).filter((n) => !n.includes('.')).sort()) {
     const dir = join(cases, name);
     const work = mkdtempSync(join(tmpdir(), `fuse-${name}-`));
     try {
-      const files = readdirSync(dir).filter((f) => /^(socket|plug\d*)\.(wit|wat|ref)$/.test(f)).sort();
+      const files = readdirSync(dir).filter((f) => /^(socket|plug\d*)\.(wit|wat|ref|compose)$/.test(f)).sort();
       const plugs = [];
       for (const f of files) {
         const stem = f.slice(0, f.lastIndexOf('.'));
