@@ -82,6 +82,12 @@ for (const runner of RUNNERS) test(`on ${runner}: a bad setting is a clear error
     assert.equal(r.status, 1, r.stderr);
     assert.equal(r.stdout,
       'kv_demo: open of the default bucket failed: KV_FILE_SYNC=sometimes: expected `always` or `never`\n');
+    // A stale time too large for the lock's arithmetic (in milliseconds it overflowed, and every
+    // lock then looked stale) is refused, naming the largest.
+    const huge = runComponent(fused, { env: { KV_FILE_DIR: dir, KV_FILE_LOCK_STALE_SECONDS: '10000000000000000', KV_RUNNER: runner } });
+    assert.equal(huge.status, 1, huge.stderr);
+    assert.equal(huge.stdout,
+      'kv_demo: open of the default bucket failed: KV_FILE_LOCK_STALE_SECONDS=10000000000000000: at most 31536000\n');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

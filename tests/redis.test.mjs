@@ -93,6 +93,10 @@ for (const runner of RUNNERS) {
       const bad = command.run(['--group', 'store'], { env: { KV_REDIS_URL: 'redis://localhost:notaport' } });
       assert.equal(bad.status, 1);
       assert.match(bad.stdout, /FAIL store\.open-default-bucket: KV_REDIS_URL=redis:\/\/localhost:notaport: the port/);
+      // A timeout beyond 32 bits used to wrap silently (2^32 ms became 0); it is refused.
+      const wraps = command.run(['--group', 'store'], { env: { KV_REDIS_IO_TIMEOUT_MS: '4294967296' } });
+      assert.equal(wraps.status, 1);
+      assert.match(wraps.stdout, /FAIL store\.open-default-bucket: KV_REDIS_IO_TIMEOUT_MS=4294967296: at most 4294967295/);
 
       const down = command.run(['--group', 'store'], { env: { KV_REDIS_URL: `redis://127.0.0.1:${own}` } });
       assert.equal(down.status, 1);

@@ -47,7 +47,8 @@ util::Result<std::unique_ptr<kv::Store>> MakeProviderStore() {
     }
   }
   if (const char* stale = Env(std::string(kv::file::kLockStaleVariable).c_str())) {
-    ASSIGN_OR_RETURN(uint64_t seconds, kv::ParsePositive(kv::file::kLockStaleVariable, stale));
+    ASSIGN_OR_RETURN(uint64_t seconds, kv::ParsePositiveAtMost(kv::file::kLockStaleVariable, stale,
+                                                                kv::file::kMaxLockStaleSeconds));
     file.lock_stale_seconds = static_cast<int64_t>(seconds);
   }
   if (const char* bytes = Env(std::string(kCompactMinVariable).c_str())) {

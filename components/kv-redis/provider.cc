@@ -19,7 +19,7 @@ util::Result<std::unique_ptr<kv::Store>> MakeProviderStore() {
   for (auto [name, field] : {std::pair{redis::kConnectTimeoutVariable, &config.connect_timeout_ms},
                              std::pair{redis::kIoTimeoutVariable, &config.io_timeout_ms}}) {
     if (const char* v = WasiGetEnv(std::string(name).c_str())) {
-      ASSIGN_OR_RETURN(uint64_t ms, kv::ParsePositive(name, v));
+      ASSIGN_OR_RETURN(uint64_t ms, kv::ParsePositiveAtMost(name, v, UINT32_MAX));
       *field = static_cast<uint32_t>(ms);
     }
   }

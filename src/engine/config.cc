@@ -15,13 +15,22 @@ util::Result<uint64_t> ParsePositive(std::string_view name, std::string_view tex
   return v;
 }
 
+util::Result<uint64_t> ParsePositiveAtMost(std::string_view name, std::string_view text,
+                                           uint64_t max) {
+  ASSIGN_OR_RETURN(uint64_t v, ParsePositive(name, text));
+  if (v > max) {
+    return util::InvalidArgument(std::string(name) + "=" + std::string(text) + ": at most " +
+                                 std::to_string(max));
+  }
+  return v;
+}
+
 util::Result<StoreOptions> StoreOptionsFromEnvironment(const GetEnv& getenv) {
   StoreOptions o;
   auto u32 = [&](std::string_view name, uint32_t& field) -> util::Status {
     const char* v = getenv(std::string(name).c_str());
     if (v == nullptr) return util::Status::Ok();
-    ASSIGN_OR_RETURN(uint64_t n, ParsePositive(name, v));
-    if (n > UINT32_MAX) return util::InvalidArgument(std::string(name) + "=" + v + ": too large");
+    ASSIGN_OR_RETURN(uint64_t n, ParsePositiveAtMost(name, v, UINT32_MAX));
     field = static_cast<uint32_t>(n);
     return util::Status::Ok();
   };

@@ -21,6 +21,10 @@ util::Result<StoreOptions> StoreOptionsFromEnvironment(const GetEnv& getenv);
 
 // A positive integer setting, or kInvalidArgument naming it.
 util::Result<uint64_t> ParsePositive(std::string_view name, std::string_view text);
+// The same, refusing values above `max` with an error that names the largest allowed: a setting
+// too large for its field is an error, never a silent wrap.
+util::Result<uint64_t> ParsePositiveAtMost(std::string_view name, std::string_view text,
+                                           uint64_t max);
 
 }  // namespace kv
 

@@ -39,7 +39,8 @@ DirLock::DirLock(FileSystem* fs, const std::string& dir, int64_t stale_seconds, 
       dir_(dir),
       path_(dir + "/LOCK"),
       waiting_path_(dir + "/LOCK.waiting"),
-      stale_ms_(stale_seconds * 1000),
+      // Saturating: a caller's stale time beyond kMaxLockStaleSeconds means the same year.
+      stale_ms_(std::clamp<int64_t>(stale_seconds, 0, kMaxLockStaleSeconds) * 1000),
 #ifdef KV_FILE_LOCK_LEASE
       linger_ms_(std::max<int64_t>(linger_ms, 0)) {
 #else

@@ -39,6 +39,10 @@
 
 namespace kv::file {
 
+// The largest stale time accepted: a year (a longer one is taken as a year). In milliseconds it
+// leaves the lock's clock arithmetic far from overflow.
+inline constexpr int64_t kMaxLockStaleSeconds = 365 * 24 * 3600;
+
 class DirLock {
  public:
   // linger_ms is 0 where there are no threads, whatever is asked.
