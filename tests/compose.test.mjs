@@ -53,21 +53,27 @@ async function makeInput(dir, file) {
 }
 
 // `COMPOSER PLUG... SOCKET` (a `.compose` input): the socket composed with the plugs first, by
-// `wasm-fuse` or by `wac`, so that a case can fuse what a composer wrote.
+// `wasm-fuse`, `wac` or `wasm-tools-compose` (`wasm-tools compose -d PLUG`), so that a case can
+// fuse what a composer wrote.
 async function composeFirst(dir, [composer, ...files]) {
   const work = mkdtempSync(join(tmpdir(), 'kv-compose-first-'));
   try {
     const names = [];
     for (const f of files) {
-      const name = `${names.length}.wasm`;
+      // Kebab-case stems: wasm-tools compose names instances after its definitions' files.
+      const name = `input-${String.fromCharCode(97 + names.length)}.wasm`;
       writeFileSync(join(work, name), await makeInput(dir, f));
       names.push(name);
     }
     const socket = names.pop();
-    const tool = { 'wasm-fuse': fuse, wac }[composer];
-    assert.ok(tool, `unknown composer \`${composer}\` (expected wasm-fuse or wac)`);
-    const r = spawnSync(tool, ['plug', ...names.flatMap((n) => ['--plug', n]), socket, '-o', 'out.wasm'],
-      { cwd: work, encoding: 'utf8' });
+    const commands = {
+      'wasm-fuse': [fuse, 'plug', ...names.flatMap((n) => ['--plug', n]), socket],
+      wac: [wac, 'plug', ...names.flatMap((n) => ['--plug', n]), socket],
+      'wasm-tools-compose': [wasmTools, 'compose', ...names.flatMap((n) => ['-d', n]), socket],
+    };
+    assert.ok(commands[composer], `unknown composer \`${composer}\` (expected ${Object.keys(commands).join(', ')})`);
+    const [tool, ...args] = commands[composer];
+    const r = spawnSync(tool, [...args, '-o', 'out.wasm'], { cwd: work, encoding: 'utf8' });
     assert.equal(r.status, 0, `${composer} plug: ${r.stderr}`);
     return readFileSync(join(work, 'out.wasm'));
   } finally {
