@@ -84,20 +84,21 @@ class Evaluator {
 util::Result<const Type*> Evaluator::Finish(Type* t, const BinaryReader& r, uint64_t at) {
   uint32_t depth = 0;
   uint64_t size = 1;
+  // Counted as wasm-tools counts it: one for the node and the size of each part, where a handle
+  // (own, borrow) is one node whatever its resource.
   auto part = [&](const Type* p) {
     if (p == nullptr) return;
     depth = std::max(depth, p->depth);
-    // A handle counts its resource as one node; a resource's size is not its methods'.
-    size += p->kind == K::kResource ? 1 : p->size;
+    if (t->kind != K::kOwn && t->kind != K::kBorrow) size += p->size;
   };
   for (const Member& m : t->members) part(m.type);
   part(t->a);
   part(t->b);
   t->size = size;
   if (t->is_value() || t->kind == K::kFunc) {
-    if (size > kMaxEffectiveTypeSize) {
+    if (size >= kMaxEffectiveTypeSize) {
       return r.ErrorAt(at, "type",
-                       "its effective size (the type written out in full) exceeds the limit of " +
+                       "its effective size (the type written out in full) reaches the limit of " +
                            std::to_string(kMaxEffectiveTypeSize) + " type nodes");
     }
   }

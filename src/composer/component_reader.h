@@ -20,11 +20,12 @@ namespace composer {
 // Deepest nesting of components, type scopes and value types accepted.
 inline constexpr uint32_t kMaxNesting = 100;
 
-// Largest effective size of one value or function type: the number of type nodes it would have
-// written out in full, each use of a shared part counted again. A tuple of a tuple of ... doubles
-// it at each level, so a few bytes can describe an exponentially large type; wasm-tools'
-// validator refuses types beyond the same size (1,000,000), so no valid component is refused for
-// it. Everything the composer does with a type costs its number of distinct nodes, not this.
+// The effective size of a value or function type must stay below this: the number of type nodes
+// it would have written out in full, each use of a shared part counted again (a handle counts as
+// one node). A tuple of a tuple of ... doubles it at each level, so a few bytes can describe an
+// exponentially large type. wasm-tools' validator counts the same way and refuses the same sizes,
+// so no component it accepts is refused for this. Everything the composer does with a type costs
+// its number of distinct nodes, not this.
 inline constexpr uint64_t kMaxEffectiveTypeSize = 1000000;
 
 // The component's type (kind kComponent): its imports and exports in binary order.

@@ -115,7 +115,7 @@ TEST(ComponentReaderTest, ATypeTooLargeWrittenOutIsAnErrorAtItsOffset) {
   TypeArena arena;
   auto c = ReadComponent(arena, DoublingTuples(19));
   ASSERT_FALSE(c.ok());
-  EXPECT_NE(c.status().message().find("exceeds the limit of 1000000 type nodes"), std::string::npos)
+  EXPECT_NE(c.status().message().find("reaches the limit of 1000000 type nodes"), std::string::npos)
       << c.status().ToString();
   EXPECT_TRUE(c.status().offset().has_value());
 }

@@ -157,14 +157,24 @@ class Merger {
 
 // The owners outside `self` whose types `e` refers to, each with one type name, in the order
 // first met.
-std::vector<Owner> ForeignOwners(const std::string& self, const Entity& e) {
-  std::vector<Owner> out;
+// The types of other imports that `e` uses, each once: a use of one is an alias of that import's
+// export. `primitive` marks a named primitive (`type duration = u64`), which can be written inline
+// where its import is not there to alias.
+struct ForeignType {
+  Owner owner;
+  bool primitive;
+};
+
+std::vector<ForeignType> ForeignOwners(const std::string& self, const Entity& e) {
+  std::vector<ForeignType> out;
   std::set<std::pair<std::string, std::string>> seen_owner;
   std::unordered_set<const Type*> seen;
   std::function<void(const Type*)> walk = [&](const Type* t) {
     if (t == nullptr || !seen.insert(t).second) return;
     if (!t->owner.empty() && t->owner.import != self) {
-      if (seen_owner.insert({t->owner.import, t->owner.name}).second) out.push_back(t->owner);
+      if (seen_owner.insert({t->owner.import, t->owner.name}).second) {
+        out.push_back({t->owner, t->kind == K::kPrim});
+      }
       return;
     }
     for (const Member& m : t->members) walk(m.type);
@@ -268,7 +278,10 @@ class InstanceTypeEncoder {
 
   util::Result<ValRef> Ref(const Type* t) {
     // Inline unless it is a named primitive (`type filesize = u64`) this encoding knows by a name.
-    if (t->kind == K::kPrim && t->owner.empty() && !local_.contains(t)) {
+    // (Also inline where its interface is not imported here to alias: plugged, or never there.)
+    if (t->kind == K::kPrim && !local_.contains(t) &&
+        (t->owner.empty() ||
+         (t->owner.import != self_ && !top_alias_.contains({t->owner.import, t->owner.name})))) {
       return ValRef{true, static_cast<uint8_t>(t->prim), 0};
     }
     ASSIGN_OR_RETURN(uint32_t idx, Define(t));
@@ -297,7 +310,10 @@ class InstanceTypeEncoder {
   util::Result<uint32_t> Define(const Type* t) {
     auto it = local_.find(t);
     if (it != local_.end()) return it->second;
-    if (!t->owner.empty() && t->owner.import != self_) {
+    // A type of another import is its alias; a named primitive whose import is not there to
+    // alias (plugged, or never imported) is defined here as the primitive it is.
+    if (!t->owner.empty() && t->owner.import != self_ &&
+        (t->kind != K::kPrim || top_alias_.contains({t->owner.import, t->owner.name}))) {
       ASSIGN_OR_RETURN(uint32_t idx, AliasOuter(t->owner));
       local_[t] = idx;
       return idx;
@@ -464,8 +480,9 @@ util::Result<std::vector<const MergedImport*>> TopoSort(
       return util::Unsupported("imports " + Q(m.name) + " and the ones it uses form a cycle");
     }
     st = 1;
-    for (const Owner& o : ForeignOwners(m.name, m.entity)) {
+    for (const auto& [o, primitive] : ForeignOwners(m.name, m.entity)) {
       const MergedImport* dep = merged.Find(o.import);
+      if (dep == nullptr && primitive) continue;  // written inline (InstanceTypeEncoder::Ref)
       if (dep == nullptr) {
         auto p = plugged_by.find(o.import);
         if (p != plugged_by.end()) {
@@ -583,9 +600,10 @@ util::Result<PlugOutput> Plug(const std::vector<Input>& plugs, const Input& sock
   std::map<std::string, uint32_t> instance_of;
 
   for (const MergedImport* m : order) {
-    for (const Owner& o : ForeignOwners(m->name, m->entity)) {
+    for (const auto& [o, primitive] : ForeignOwners(m->name, m->entity)) {
       if (top_alias.contains({o.import, o.name})) continue;
       const MergedImport* owner = merger.Find(o.import);
+      if (owner == nullptr && primitive) continue;  // written inline
       if (owner == nullptr || owner->entity.type->exports.Find(o.name) == nullptr) {
         return util::Unsupported("import " + Q(m->name) + " uses " + Q(o.name) + " from " +
                                  Q(o.import) + ", which that import does not export");

@@ -41,7 +41,8 @@ util::Result<std::unique_ptr<kv::Store>> OpenStore(const std::string& dir) {
                                                    : kv::file::SyncPolicy::kNever;
   }
   if (const char* stale = env(std::string(kv::file::kLockStaleVariable).c_str())) {
-    ASSIGN_OR_RETURN(uint64_t seconds, kv::ParsePositive(kv::file::kLockStaleVariable, stale));
+    ASSIGN_OR_RETURN(uint64_t seconds, kv::ParsePositiveAtMost(kv::file::kLockStaleVariable, stale,
+                                                                kv::file::kMaxLockStaleSeconds));
     file.lock_stale_seconds = static_cast<int64_t>(seconds);
   }
   if (const char* bytes = env("KV_FILE_COMPACT_MIN_BYTES")) {
