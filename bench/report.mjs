@@ -69,7 +69,6 @@ export function writeReport(r, { root, out }) {
   const wt = sideBySide(r.wasmtime.fused, r.wasmtime.host, 'fused kv-memory', 'wasmtime -S keyvalue');
   const jc = sideBySide(r.jco.fused, r.jco.map, 'fused kv-memory', 'JavaScript Map');
   const worst = (t) => t.ratios.reduce((w, x) => (w === undefined || x.r < w.r ? x : w), undefined);
-  const rows16 = (t) => t.ratios.filter((x) => x.k.endsWith('/16') && !x.k.startsWith('list'));
   const jcoSmallMin = Math.min(ratioOf(rate(r.jco.fused, 'set/16'), rate(r.jco.map, 'set/16')),
     ratioOf(rate(r.jco.fused, 'get/16'), rate(r.jco.map, 'get/16')));
   const red = r.redis;

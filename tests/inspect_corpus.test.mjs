@@ -7,8 +7,8 @@ import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
-import { execFileSync } from 'node:child_process';
-import { root, runFuse, shared, wasmTools } from './lib/project.mjs';
+import { root, runFuse, shared } from './lib/project.mjs';
+import { componentWit } from './lib/wasm_tools.mjs';
 
 const corpus = join(shared, 'corpus', 'components');
 
@@ -16,7 +16,7 @@ const corpus = join(shared, 'corpus', 'components');
 // `resource r { ... }` blocks or `use` lines rather than import lines; they are collected apart.
 function witNames(path) {
   const names = { imports: [], exports: [], resources: [] };
-  for (const line of execFileSync(wasmTools, ['component', 'wit', path], { encoding: 'utf8', maxBuffer: 256 << 20 }).split('\n')) {
+  for (const line of componentWit(path).split('\n')) {
     const r = /^ {2}resource ([a-z0-9-]+)/.exec(line);
     if (r) names.resources.push(r[1]);
     const u = /^ {2}use [^{]*\{(.*)\};$/.exec(line);

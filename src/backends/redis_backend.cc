@@ -60,18 +60,16 @@ class RedisBucket final : public BucketBackend {
         clock_(std::string(kRedisClockPrefix) + std::string(name)) {}
 
   util::Result<std::optional<Bytes>> Get(std::string_view key) override {
-    ASSIGN_OR_RETURN(Reply r, Call({"HGET", hash_, key}));
-    if (r.type == Reply::Type::kNil) return std::optional<Bytes>();
-    if (r.type != Reply::Type::kBulk) return Unexpected("HGET", r);
-    return std::optional<Bytes>(ToBytes(r.text));
+    ASSIGN_OR_RETURN(std::optional<Reply> r, HGet(key));
+    if (!r) return std::optional<Bytes>();
+    return std::optional<Bytes>(ToBytes(r->text));
   }
   // From the reply straight into the sink: the value's second and last copy in this process (the
   // first is the parser's, from the bytes read into the reply).
   util::Result<bool> GetInto(std::string_view key, ValueSink& sink) override {
-    ASSIGN_OR_RETURN(Reply r, Call({"HGET", hash_, key}));
-    if (r.type == Reply::Type::kNil) return false;
-    if (r.type != Reply::Type::kBulk) return Unexpected("HGET", r);
-    RETURN_IF_ERROR(CopyInto(sink, AsBytes(r.text)));
+    ASSIGN_OR_RETURN(std::optional<Reply> r, HGet(key));
+    if (!r) return false;
+    RETURN_IF_ERROR(CopyInto(sink, AsBytes(r->text)));
     return true;
   }
   util::Status Set(std::string_view key, ByteView value) override {
@@ -192,6 +190,13 @@ class RedisBucket final : public BucketBackend {
   bool batches_are_atomic() const override { return true; }
 
  private:
+  // The value of `key` as a bulk reply, or none.
+  util::Result<std::optional<Reply>> HGet(std::string_view key) {
+    ASSIGN_OR_RETURN(Reply r, Call({"HGET", hash_, key}));
+    if (r.type == Reply::Type::kNil) return std::optional<Reply>();
+    if (r.type != Reply::Type::kBulk) return Unexpected("HGET", r);
+    return std::optional<Reply>(std::move(r));
+  }
   util::Result<Reply> Call(const redis::Command& command, bool errors_ok = false) {
     ASSIGN_OR_RETURN(Reply r, client_->Run(command));
     if (r.is_error() && !errors_ok) return ServerError(command[0], r);

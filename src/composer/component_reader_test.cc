@@ -42,31 +42,48 @@ TEST(ComponentReaderTest, ReadsAnImportedInstance) {
   EXPECT_EQ(f->type->a, nullptr);
 }
 
+// A component whose one type is `instance_type`, imported as "a:b/c", then the bytes `after`.
+std::vector<uint8_t> ImportingInstance(const std::vector<uint8_t>& instance_type,
+                                       const std::vector<uint8_t>& after = {}) {
+  std::vector<uint8_t> out = {0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00,  // preamble
+                              0x07, static_cast<uint8_t>(instance_type.size() + 1), 0x01};
+  out.insert(out.end(), instance_type.begin(), instance_type.end());
+  out.insert(out.end(), {0x0a, 0x0a, 0x01, 0x00, 0x05, 'a', ':', 'b', '/', 'c', 0x05, 0x00});
+  out.insert(out.end(), after.begin(), after.end());
+  return out;
+}
+
+// The function `f` of the instance imported as "a:b/c".
+const Type* ImportedF(const Type* component) {
+  const Entity* f = component->imports.Find("a:b/c")->type->exports.Find("f");
+  return f != nullptr && f->sort == Sort::kFunc ? f->type : nullptr;
+}
+
 // An import whose function takes a `stream<u8>`, then three async built-ins (waitable-set.new,
 // context.get i32 0, thread.yield): what async components built by current toolchains contain.
 std::vector<uint8_t> AsyncComponent(uint8_t last_builtin) {
-  return {
-      0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00,  // preamble
-      0x07, 0x15, 0x01,                                // type section, one type:
-      0x42, 0x03,                                      //   an instance type of 3 declarations
-      0x01, 0x66, 0x01, 0x7d,                          //     type 0: stream<u8>
-      0x01, 0x40, 0x01, 0x01, 's', 0x00, 0x01, 0x00,   //     type 1: func(s: type 0)
-      0x04, 0x00, 0x01, 'f', 0x01, 0x01,               //     export "f" (func (type 1))
-      0x0a, 0x0a, 0x01, 0x00, 0x05, 'a', ':', 'b', '/', 'c', 0x05, 0x00,  // import "a:b/c"
-      0x08, 0x07, 0x03,                                // canon section, three built-ins:
-      0x1f,                                            //   waitable-set.new
-      0x0a, 0x7f, 0x00,                                //   context.get i32 0
-      last_builtin, 0x00,                              //   thread.yield (not cancellable)
-  };
+  return ImportingInstance(
+      {
+          0x42, 0x03,                                     // an instance type of 3 declarations
+          0x01, 0x66, 0x01, 0x7d,                         //   type 0: stream<u8>
+          0x01, 0x40, 0x01, 0x01, 's', 0x00, 0x01, 0x00,  //   type 1: func(s: type 0)
+          0x04, 0x00, 0x01, 'f', 0x01, 0x01,              //   export "f" (func (type 1))
+      },
+      {
+          0x08, 0x07, 0x03,   // canon section, three built-ins:
+          0x1f,               //   waitable-set.new
+          0x0a, 0x7f, 0x00,   //   context.get i32 0
+          last_builtin, 0x00  //   thread.yield (not cancellable)
+      });
 }
 
 TEST(ComponentReaderTest, ReadsStreamTypesAndAsyncBuiltIns) {
   TypeArena arena;
   auto c = ReadComponent(arena, AsyncComponent(0x0c));
   ASSERT_TRUE(c.ok()) << c.status().ToString();
-  const Entity* f = (*c)->imports.Find("a:b/c")->type->exports.Find("f");
+  const Type* f = ImportedF(*c);
   ASSERT_NE(f, nullptr);
-  EXPECT_EQ(Describe(f->type), "func(s: stream<u8>)");
+  EXPECT_EQ(Describe(f), "func(s: stream<u8>)");
 }
 
 TEST(ComponentReaderTest, AnUnknownBuiltInIsAnErrorAtItsOffset) {
@@ -87,11 +104,7 @@ std::vector<uint8_t> DoublingTuples(uint8_t levels) {
   for (uint8_t i = 1; i < levels; ++i) inst.insert(inst.end(), {0x01, 0x6f, 0x02, uint8_t(i - 1), uint8_t(i - 1)});
   inst.insert(inst.end(), {0x01, 0x40, 0x01, 0x01, 'x', uint8_t(levels - 1), 0x01, 0x00});
   inst.insert(inst.end(), {0x04, 0x00, 0x01, 'f', 0x01, levels});
-  std::vector<uint8_t> out = {0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00, 0x07,
-                              static_cast<uint8_t>(inst.size() + 1), 0x01};
-  out.insert(out.end(), inst.begin(), inst.end());
-  out.insert(out.end(), {0x0a, 0x0a, 0x01, 0x00, 0x05, 'a', ':', 'b', '/', 'c', 0x05, 0x00});
-  return out;
+  return ImportingInstance(inst);
 }
 
 // Within the limit a doubling type is read, and described in text of its distinct parts (the
@@ -100,10 +113,10 @@ TEST(ComponentReaderTest, SharedTypesCostTheirDistinctNodes) {
   TypeArena arena;
   auto c = ReadComponent(arena, DoublingTuples(18));
   ASSERT_TRUE(c.ok()) << c.status().ToString();
-  const Entity* f = (*c)->imports.Find("a:b/c")->type->exports.Find("f");
+  const Type* f = ImportedF(*c);
   ASSERT_NE(f, nullptr);
-  EXPECT_EQ(f->type->size, uint64_t{1} << 19);  // t17 (2^19 - 1 nodes) and the function node
-  std::string text = Describe(f->type);
+  EXPECT_EQ(f->size, uint64_t{1} << 19);  // t17 (2^19 - 1 nodes) and the function node
+  std::string text = Describe(f);
   EXPECT_LT(text.size(), 2000u) << text.substr(0, 200);
   EXPECT_NE(text.find("func(x: %"), std::string::npos) << text.substr(0, 200);
   EXPECT_NE(text.find(" where %"), std::string::npos);

@@ -155,11 +155,9 @@ class Merger {
   std::unordered_map<std::string, size_t> index_;
 };
 
-// The owners outside `self` whose types `e` refers to, each with one type name, in the order
-// first met.
 // The types of other imports that `e` uses, each once: a use of one is an alias of that import's
 // export. `primitive` marks a named primitive (`type duration = u64`), which can be written inline
-// where its import is not there to alias.
+// where its import is not there to alias. In the order first met.
 struct ForeignType {
   Owner owner;
   bool primitive;
@@ -276,12 +274,16 @@ class InstanceTypeEncoder {
                              " is used before it is exported");
   }
 
+  // Whether `t` belongs to another import that has a top-level alias of it.
+  bool AliasedFromOutside(const Type* t) const {
+    return !t->owner.empty() && t->owner.import != self_ &&
+           top_alias_.contains({t->owner.import, t->owner.name});
+  }
+
   util::Result<ValRef> Ref(const Type* t) {
-    // Inline unless it is a named primitive (`type filesize = u64`) this encoding knows by a name.
-    // (Also inline where its interface is not imported here to alias: plugged, or never there.)
-    if (t->kind == K::kPrim && !local_.contains(t) &&
-        (t->owner.empty() ||
-         (t->owner.import != self_ && !top_alias_.contains({t->owner.import, t->owner.name})))) {
+    // A primitive inline, unless this encoding knows it by a name (`type filesize = u64`): defined
+    // here already, or another import's that is imported here to alias.
+    if (t->kind == K::kPrim && !local_.contains(t) && !AliasedFromOutside(t)) {
       return ValRef{true, static_cast<uint8_t>(t->prim), 0};
     }
     ASSIGN_OR_RETURN(uint32_t idx, Define(t));
@@ -313,7 +315,7 @@ class InstanceTypeEncoder {
     // A type of another import is its alias; a named primitive whose import is not there to
     // alias (plugged, or never imported) is defined here as the primitive it is.
     if (!t->owner.empty() && t->owner.import != self_ &&
-        (t->kind != K::kPrim || top_alias_.contains({t->owner.import, t->owner.name}))) {
+        (t->kind != K::kPrim || AliasedFromOutside(t))) {
       ASSIGN_OR_RETURN(uint32_t idx, AliasOuter(t->owner));
       local_[t] = idx;
       return idx;

@@ -18,6 +18,15 @@ export function validate(path) {
   return r.status === 0 ? '' : (r.stderr || `exit ${r.status}`).trim();
 }
 
+// The world of a component as `wasm-tools component wit` prints it.
+export function componentWit(path) {
+  const r = tool('component', 'wit', path);
+  if (r.status !== 0 || !r.stdout.includes('world')) {
+    throw new Error(`wasm-tools component wit ${path}: ${r.stderr || 'no world printed'}`);
+  }
+  return r.stdout;
+}
+
 // Each import and export of a component as `name: member member ...` (the types and functions of
 // an instance, sorted), as wasm-tools reads them from the root world of `component wit --json`.
 export function surfaceByWasmTools(path) {
