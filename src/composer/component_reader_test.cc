@@ -45,11 +45,15 @@ TEST(ComponentReaderTest, ReadsAnImportedInstance) {
 // A component whose one type is `instance_type`, imported as "a:b/c", then the bytes `after`.
 std::vector<uint8_t> ImportingInstance(const std::vector<uint8_t>& instance_type,
                                        const std::vector<uint8_t>& after = {}) {
-  std::vector<uint8_t> out = {0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00,  // preamble
-                              0x07, static_cast<uint8_t>(instance_type.size() + 1), 0x01};
-  out.insert(out.end(), instance_type.begin(), instance_type.end());
-  out.insert(out.end(), {0x0a, 0x0a, 0x01, 0x00, 0x05, 'a', ':', 'b', '/', 'c', 0x05, 0x00});
-  out.insert(out.end(), after.begin(), after.end());
+  std::vector<uint8_t> out;
+  auto append = [&out](std::initializer_list<uint8_t> bytes) {
+    for (uint8_t b : bytes) out.push_back(b);
+  };
+  append({0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00});  // preamble
+  append({0x07, static_cast<uint8_t>(instance_type.size() + 1), 0x01});  // type section, one type
+  for (uint8_t b : instance_type) out.push_back(b);
+  append({0x0a, 0x0a, 0x01, 0x00, 0x05, 'a', ':', 'b', '/', 'c', 0x05, 0x00});  // the import
+  for (uint8_t b : after) out.push_back(b);
   return out;
 }
 
