@@ -48,7 +48,8 @@ std::string Hex(uint32_t v) {
 
 class Evaluator {
  public:
-  explicit Evaluator(TypeArena& arena) : arena_(arena) {}
+  Evaluator(TypeArena& arena, std::vector<Instantiation>* instantiations)
+      : arena_(arena), instantiations_(instantiations) {}
 
   util::Result<const Type*> Component(BinaryReader r, Scope* parent, uint32_t depth, bool top);
 
@@ -79,6 +80,7 @@ class Evaluator {
   util::Result<const Type*> Finish(Type* t, const BinaryReader& r, uint64_t at);
 
   TypeArena& arena_;
+  std::vector<Instantiation>* instantiations_;  // the top level's, when asked for
 };
 
 util::Result<const Type*> Evaluator::Finish(Type* t, const BinaryReader& r, uint64_t at) {
@@ -610,6 +612,9 @@ util::Status Evaluator::Instance(BinaryReader& r, Scope& s) {
     }
     ASSIGN_OR_RETURN(const Type* inst, Instantiate(s.components[c], items, r, at));
     s.instances.push_back(inst);
+    if (instantiations_ != nullptr && s.parent == nullptr) {
+      instantiations_->push_back({s.components[c], std::move(items), at});
+    }
     return util::Status::Ok();
   }
   if (form == 0x01) {
@@ -913,7 +918,12 @@ util::Result<const Type*> Evaluator::Component(BinaryReader r, Scope* parent, ui
 }  // namespace
 
 util::Result<const Type*> ReadComponent(TypeArena& arena, std::span<const uint8_t> bytes) {
-  Evaluator evaluator(arena);
+  return ReadComponent(arena, bytes, nullptr);
+}
+
+util::Result<const Type*> ReadComponent(TypeArena& arena, std::span<const uint8_t> bytes,
+                                        std::vector<Instantiation>* instantiations) {
+  Evaluator evaluator(arena, instantiations);
   return evaluator.Component(BinaryReader(bytes), nullptr, 0, true);
 }
 

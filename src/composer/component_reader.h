@@ -11,6 +11,7 @@
 
 #include <cstdint>
 #include <span>
+#include <vector>
 
 #include "composer/types.h"
 #include "util/result.h"
@@ -30,6 +31,18 @@ inline constexpr uint64_t kMaxEffectiveTypeSize = 1000000;
 
 // The component's type (kind kComponent): its imports and exports in binary order.
 util::Result<const Type*> ReadComponent(TypeArena& arena, std::span<const uint8_t> bytes);
+
+// An instantiation of a component at the top level of the binary read: the component's type
+// and the arguments as written, for a checker of compositions (output_check.h).
+struct Instantiation {
+  const Type* component;
+  EntityMap args;
+  uint64_t offset;  // of the instance in the binary
+};
+
+// The same, also listing the top-level instantiations in binary order in `*instantiations`.
+util::Result<const Type*> ReadComponent(TypeArena& arena, std::span<const uint8_t> bytes,
+                                        std::vector<Instantiation>* instantiations);
 
 }  // namespace composer
 

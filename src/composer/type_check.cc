@@ -4,6 +4,8 @@
 #include <string>
 #include <utility>
 
+#include "composer/names.h"
+
 namespace composer {
 namespace {
 
@@ -12,8 +14,6 @@ using K = Type::Kind;
 util::Status Mismatch(std::string message) {
   return util::Status(util::Code::kTypeMismatch, std::move(message));
 }
-
-std::string Q(std::string_view name) { return "`" + std::string(name) + "`"; }
 
 std::string_view KindName(const Type* t) {
   switch (t->kind) {

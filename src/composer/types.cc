@@ -1,5 +1,7 @@
 #include "composer/types.h"
 
+#include <set>
+
 namespace composer {
 
 std::string_view SortName(Sort sort) {
@@ -260,6 +262,29 @@ std::string Describe(const Type* t) {
     s += "...";
   }
   return s;
+}
+
+std::vector<ForeignType> ForeignTypes(const std::string& self, const Entity& e) {
+  std::vector<ForeignType> out;
+  std::set<std::pair<std::string, std::string>> seen_owner;
+  std::unordered_set<const Type*> seen;
+  // Recursion is bounded by the reader's nesting limit (kMaxNesting); `seen` keeps the walk
+  // linear in the number of distinct nodes.
+  auto walk = [&](auto&& self_walk, const Type* t) -> void {
+    if (t == nullptr || !seen.insert(t).second) return;
+    if (!t->owner.empty() && t->owner.import != self) {
+      if (seen_owner.insert({t->owner.import, t->owner.name}).second) {
+        out.push_back({t->owner, t->kind == Type::Kind::kPrim});
+      }
+      return;
+    }
+    for (const Member& m : t->members) self_walk(self_walk, m.type);
+    self_walk(self_walk, t->a);
+    self_walk(self_walk, t->b);
+    for (const auto& [n, x] : t->exports.items()) self_walk(self_walk, x.type);
+  };
+  walk(walk, e.type);
+  return out;
 }
 
 }  // namespace composer

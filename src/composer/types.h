@@ -151,6 +151,16 @@ class TypeArena {
   std::map<std::pair<std::string, std::string>, const Type*> resources_;
 };
 
+// The types of other imports that `e` (a type of import `self`) uses, each once, in the order
+// first met: a use of one is written as an alias of that import's export. `primitive` marks a
+// named primitive (`type duration = u64`), which can be written inline where its import is not
+// there to alias.
+struct ForeignType {
+  Owner owner;
+  bool primitive;
+};
+std::vector<ForeignType> ForeignTypes(const std::string& self, const Entity& e);
+
 // Replaces nodes by `map` throughout `type`, rebuilding only what changes. `map` is extended with
 // the rebuilt nodes, so sharing is kept and repeated calls are cheap.
 using TypeMap = std::unordered_map<const Type*, const Type*>;

@@ -104,6 +104,7 @@ int PlugCommand(int argc, char** argv) {
   std::string plugged;
   for (const std::string& n : fused->plugged) plugged += " " + n;
   std::fprintf(stderr, "fused into `%s`:%s\n", output.c_str(), plugged.c_str());
+  for (const std::string& c : fused->chained) std::fprintf(stderr, "  %s\n", c.c_str());
   return 0;
 }
 

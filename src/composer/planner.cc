@@ -1,0 +1,249 @@
+#include "composer/planner.h"
+
+#include <map>
+#include <unordered_map>
+
+#include "composer/names.h"
+#include "composer/type_check.h"
+
+namespace composer {
+namespace {
+
+// Interface value types are owned by (import, name). Components read one after another carry
+// distinct but equal nodes for the same owned type; the first one seen becomes canonical, so
+// a merged import refers to one node per owned type and the encoder can alias it.
+class Canonicalizer {
+ public:
+  explicit Canonicalizer(TypeArena& arena) : arena_(arena) {}
+
+  Entity Apply(Entity e) {
+    if (e.sort != Sort::kInstance) return e;
+    TypeMap map;
+    for (const auto& [name, x] : e.type->exports.items()) {
+      if (x.sort != Sort::kType || !x.type->is_value() || x.type->owner.empty()) continue;
+      auto key = std::make_pair(x.type->owner.import, x.type->owner.name);
+      auto it = first_.find(key);
+      if (it == first_.end()) {
+        first_.emplace(key, x.type);
+      } else if (it->second != x.type &&
+                 CheckEqual({Sort::kType, it->second}, {Sort::kType, x.type}).ok()) {
+        map.emplace(x.type, it->second);
+      }
+    }
+    return map.empty() ? e : Substitute(arena_, e, map);
+  }
+
+ private:
+  TypeArena& arena_;
+  std::map<std::pair<std::string, std::string>, const Type*> first_;
+};
+
+// The imports that stay: one per name, the union of the instance types its users import.
+class Merger {
+ public:
+  explicit Merger(TypeArena& arena) : arena_(arena), canon_(arena) {}
+
+  util::Status Add(const std::string& name, Entity e, const std::string& from) {
+    if (e.sort != Sort::kInstance) {
+      return util::Unsupported("import " + Q(name) + " of " + Q(from) + " is a " +
+                               std::string(SortName(e.sort)) +
+                               "; only instance (interface) imports can be merged");
+    }
+    e = canon_.Apply(e);
+    auto it = index_.find(name);
+    if (it == index_.end()) {
+      index_.emplace(name, imports_.size());
+      imports_.push_back({name, e, from});
+      return util::Status::Ok();
+    }
+    ImportNode& m = imports_[it->second];
+    std::string context = "failed to merge the type definition for implicit import " + Q(name) +
+                          " (of " + Q(m.from) + " and " + Q(from) + ") due to conflicting types";
+    Type* u = nullptr;
+    for (const auto& [n, x] : e.type->exports.items()) {
+      const Entity* have = m.entity.type->exports.Find(n);
+      if (have != nullptr) {
+        util::Status s = CheckEqual(*have, x);
+        if (!s.ok()) {
+          return std::move(s)
+              .WithContext("mismatched type for export " + Q(n))
+              .WithContext(context);
+        }
+        continue;
+      }
+      if (u == nullptr) {
+        u = arena_.New(Type::Kind::kInstance);
+        for (const auto& [hn, hx] : m.entity.type->exports.items()) u->exports.Add(hn, hx);
+      }
+      u->exports.Add(n, x);
+    }
+    if (u != nullptr) m.entity.type = u;
+    return util::Status::Ok();
+  }
+
+  const std::vector<ImportNode>& imports() const { return imports_; }
+  const ImportNode* Find(const std::string& name) const {
+    auto it = index_.find(name);
+    return it == index_.end() ? nullptr : &imports_[it->second];
+  }
+
+ private:
+  TypeArena& arena_;
+  Canonicalizer canon_;
+  std::vector<ImportNode> imports_;
+  std::unordered_map<std::string, size_t> index_;
+};
+
+// The merged imports in an order where each comes after the imports whose types it uses.
+util::Result<std::vector<const ImportNode*>> OrderImports(const Merger& merged) {
+  std::vector<const ImportNode*> order;
+  std::map<std::string, int> state;  // 1 visiting, 2 done
+  // Recursion depth: at most the number of imports, each visited once.
+  auto visit = [&](auto&& self, const ImportNode& m) -> util::Status {
+    int& st = state[m.name];
+    if (st == 2) return util::Status::Ok();
+    if (st == 1) {
+      return util::Unsupported("imports " + Q(m.name) + " and the ones it uses form a cycle");
+    }
+    st = 1;
+    for (const auto& [o, primitive] : ForeignTypes(m.name, m.entity)) {
+      const ImportNode* dep = merged.Find(o.import);
+      if (dep == nullptr && primitive) continue;  // written inline by the encoder
+      if (dep == nullptr) {
+        return util::Unsupported("import " + Q(m.name) + " uses " + Q(o.name) + " from " +
+                                 Q(o.import) + ", which is not imported");
+      }
+      RETURN_IF_ERROR(self(self, *dep));
+    }
+    state[m.name] = 2;
+    order.push_back(&m);
+    return util::Status::Ok();
+  };
+  for (const ImportNode& m : merged.imports()) RETURN_IF_ERROR(visit(visit, m));
+  return order;
+}
+
+// An input's import and the plug export that satisfies it.
+struct Wire {
+  size_t provider;  // index into the plugs
+  std::string export_name;
+};
+
+}  // namespace
+
+util::Result<Plan> PlanPlug(TypeArena& arena, std::span<const PlanInput> plugs,
+                            const PlanInput& socket) {
+  Plan plan;
+  // Inputs by index: the plugs, then the socket.
+  const size_t n = plugs.size() + 1;
+  const size_t socket_at = plugs.size();
+  auto input = [&](size_t i) -> const PlanInput& { return i == socket_at ? socket : plugs[i]; };
+
+  // 1. Match imports to plug exports, from the socket on through every plug it comes to use.
+  std::vector<std::map<std::string, Wire>> wires(n);
+  std::vector<bool> used(n, false);
+  std::vector<size_t> queue{socket_at};
+  used[socket_at] = true;
+  for (size_t q = 0; q < queue.size(); ++q) {
+    const size_t consumer = queue[q];
+    const PlanInput& c = input(consumer);
+    // One resource map per consumer: its imports that share a resource (store's `bucket`, used
+    // by atomics) must bind it to the same provider resource.
+    TypeMap resources;
+    for (const auto& [name, wanted] : c.type->imports.items()) {
+      for (size_t p = 0; p < plugs.size() && !wires[consumer].contains(name); ++p) {
+        if (p == consumer) continue;
+        for (const auto& [export_name, provided] : plugs[p].type->exports.items()) {
+          if (!NamesMatch(name, export_name)) continue;
+          util::Status s = CheckSubtype(wanted, provided, resources);
+          if (!s.ok()) {
+            return std::move(s).WithContext("cannot plug export " + Q(export_name) + " of " +
+                                            Q(plugs[p].name) + " into import " + Q(name) +
+                                            " of " + Q(c.name) + ": type mismatch");
+          }
+          wires[consumer].emplace(name, Wire{p, export_name});
+          if (consumer == socket_at) {
+            plan.plugged.push_back(name);
+          } else {
+            plan.chained.push_back(Q(c.name) + " imports " + Q(name) + " from " +
+                                   Q(plugs[p].name));
+          }
+          if (!used[p]) {
+            used[p] = true;
+            queue.push_back(p);
+          }
+          break;
+        }
+      }
+    }
+  }
+  if (plan.plugged.empty()) {
+    std::string provided;
+    for (const PlanInput& p : plugs) {
+      for (const auto& [name, e] : p.type->exports.items()) provided += "\n  " + name;
+    }
+    return util::NotFound(
+        "the socket component " + Q(socket.name) +
+        " had no matching imports for the plugs that were provided; they export:" +
+        (provided.empty() ? std::string(" nothing") : provided));
+  }
+  for (size_t p = 0; p < plugs.size(); ++p) {
+    if (!used[p]) {
+      plan.warnings.push_back("plug " + Q(plugs[p].name) +
+                              " provides nothing the socket or the plugs it uses import; it is "
+                              "left out");
+    }
+  }
+
+  // 2. What stays imported. An import that stays may not use a type of one of the same
+  //    component's imports that a plug satisfies: outside, that type is not the plug's.
+  Merger merger(arena);
+  std::vector<size_t> order_of_inputs{socket_at};
+  for (size_t p = 0; p < plugs.size(); ++p) {
+    if (used[p]) order_of_inputs.push_back(p);
+  }
+  for (size_t i : order_of_inputs) {
+    const PlanInput& c = input(i);
+    for (const auto& [name, e] : c.type->imports.items()) {
+      if (wires[i].contains(name)) continue;
+      for (const auto& [o, primitive] : ForeignTypes(name, e)) {
+        auto w = wires[i].find(o.import);
+        if (w == wires[i].end() || primitive) continue;
+        return util::Status(util::Code::kTypeMismatch,
+                            "import " + Q(name) + " of " + Q(c.name) + " uses " + Q(o.name) +
+                                " from " + Q(o.import) + ", which " +
+                                Q(plugs[w->second.provider].name) +
+                                " provides: that import cannot stay outside the composition; "
+                                "plug " + Q(name) + " as well, or do not plug " + Q(o.import));
+      }
+      RETURN_IF_ERROR(merger.Add(name, e, c.name));
+    }
+  }
+  ASSIGN_OR_RETURN(std::vector<const ImportNode*> import_order, OrderImports(merger));
+
+  // 3. The graph: the imports in their order, the used plugs in the order given, the socket.
+  CompositionGraph& g = plan.graph;
+  std::map<std::string, ImportId> import_id;
+  for (const ImportNode* m : import_order) import_id.emplace(m->name, g.AddImport(*m));
+  std::vector<ComponentId> node(n);
+  for (size_t i = 0; i < n; ++i) {
+    if (used[i]) node[i] = g.AddComponent({input(i).name, input(i).bytes, input(i).type});
+  }
+  g.SetRoot(node[socket_at]);
+  for (size_t i = 0; i < n; ++i) {
+    if (!used[i]) continue;
+    for (const auto& [name, e] : input(i).type->imports.items()) {
+      auto w = wires[i].find(name);
+      if (w != wires[i].end()) {
+        g.Satisfy(node[i], name, ExportOf{node[w->second.provider], w->second.export_name});
+      } else {
+        g.Satisfy(node[i], name, import_id.at(name));
+      }
+    }
+  }
+  RETURN_IF_ERROR(g.CheckComplete());
+  RETURN_IF_ERROR(g.InstantiationOrder().status());
+  return plan;
+}
+
+}  // namespace composer
