@@ -1,0 +1,122 @@
+#include "imported_store.h"
+
+#include <deque>
+#include <map>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "bindings/keyvalue_imports.h"
+
+namespace kv_prefix {
+namespace {
+
+using bindings::keyvalue::Contract;
+using bindings::keyvalue::ImportedBucket;
+using bindings::keyvalue::ImportedCas;
+
+class ImportedBucketBackend : public kv::BucketBackend {
+ public:
+  ImportedBucketBackend(ImportedBucket draft2, ImportedBucket draft)
+      : draft2_(std::move(draft2)), draft_(std::move(draft)) {}
+
+  util::Result<std::optional<kv::Bytes>> Get(std::string_view key) override {
+    return draft2_.Get(key);
+  }
+  util::Status Set(std::string_view key, kv::ByteView value) override {
+    return draft2_.Set(key, value);
+  }
+  util::Status Delete(std::string_view key) override { return draft2_.Delete(key); }
+  util::Result<bool> Exists(std::string_view key) override { return draft2_.Exists(key); }
+
+  // The page is the provider's (its own limits bound it); its cursor, text in draft2, must be a
+  // u64 in decimal, as this project's providers give it.
+  util::Result<kv::KeyPage> ListKeys(std::optional<uint64_t> cursor, const kv::Limits&) override {
+    return draft2_.ListKeys(cursor);
+  }
+
+  util::Result<kv::CounterValue> Increment(std::string_view key, kv::CounterValue delta,
+                                           kv::CounterRange range) override {
+    if (range == kv::CounterRange::kSigned64) {
+      ASSIGN_OR_RETURN(int64_t sum, draft2_.IncrementSigned(key, static_cast<int64_t>(delta)));
+      return kv::CounterValue{sum};
+    }
+    ASSIGN_OR_RETURN(uint64_t sum, draft_.Increment(key, static_cast<uint64_t>(delta)));
+    return kv::CounterValue{sum};
+  }
+
+  util::Result<kv::VersionedValue> ReadVersioned(std::string_view key) override {
+    ASSIGN_OR_RETURN(ImportedCas cas, ImportedCas::New(draft2_, key));
+    return Hold(std::move(cas));
+  }
+
+  util::Result<std::optional<kv::VersionedValue>> WriteIfVersion(
+      std::string_view key, kv::ByteView value, std::string_view version) override {
+    auto held = held_.find(std::string(version));
+    if (held == held_.end()) {
+      // Dropped (or never handed out): the key counts as changed; here is how it is now.
+      ASSIGN_OR_RETURN(kv::VersionedValue now, ReadVersioned(key));
+      return std::optional<kv::VersionedValue>(std::move(now));
+    }
+    ImportedCas cas = std::move(held->second);
+    held_.erase(held);
+    ASSIGN_OR_RETURN(std::optional<ImportedCas> failed, ImportedCas::Swap(std::move(cas), value));
+    if (!failed) return std::optional<kv::VersionedValue>();
+    ASSIGN_OR_RETURN(kv::VersionedValue now, Hold(std::move(*failed)));
+    return std::optional<kv::VersionedValue>(std::move(now));
+  }
+
+  util::Result<std::vector<std::optional<kv::Bytes>>> GetMany(
+      std::span<const std::string_view> keys) override {
+    ASSIGN_OR_RETURN(auto pairs, draft2_.GetMany(keys));
+    std::vector<std::optional<kv::Bytes>> values;
+    values.reserve(pairs.size());
+    for (auto& pair : pairs) {
+      values.push_back(pair ? std::optional<kv::Bytes>(std::move(pair->second)) : std::nullopt);
+    }
+    return values;
+  }
+  util::Status SetMany(std::span<const kv::KeyValueView> pairs) override {
+    return draft2_.SetMany(pairs);
+  }
+  util::Status DeleteMany(std::span<const std::string_view> keys) override {
+    return draft2_.DeleteMany(keys);
+  }
+
+  // The provider below decides; this backend cannot tell.
+  bool batches_are_atomic() const override { return false; }
+
+ private:
+  // Keeps `cas` under a new token, dropping the oldest handle beyond kMaxHeldCas.
+  util::Result<kv::VersionedValue> Hold(ImportedCas cas) {
+    ASSIGN_OR_RETURN(std::optional<kv::Bytes> current, cas.Current());
+    std::string token = std::to_string(next_token_++);
+    held_.emplace(token, std::move(cas));
+    order_.push_back(token);
+    while (held_.size() > kMaxHeldCas && !order_.empty()) {
+      held_.erase(order_.front());
+      order_.pop_front();
+    }
+    // Tokens swapped already stay in `order_` until they reach its front; bound it as well.
+    while (order_.size() > 4 * kMaxHeldCas) order_.pop_front();
+    return kv::VersionedValue{std::move(current), std::move(token)};
+  }
+
+  ImportedBucket draft2_;
+  ImportedBucket draft_;
+  std::map<std::string, ImportedCas> held_;
+  std::deque<std::string> order_;
+  uint64_t next_token_ = 0;
+};
+
+}  // namespace
+
+util::Result<std::shared_ptr<kv::BucketBackend>> ImportedStore::OpenBucket(std::string_view name) {
+  const std::string below = prefix_ + std::string(name);
+  ASSIGN_OR_RETURN(ImportedBucket draft2, ImportedBucket::Open(below, Contract::kDraft2));
+  ASSIGN_OR_RETURN(ImportedBucket draft, ImportedBucket::Open(below, Contract::kDraft));
+  return std::shared_ptr<kv::BucketBackend>(
+      std::make_shared<ImportedBucketBackend>(std::move(draft2), std::move(draft)));
+}
+
+}  // namespace kv_prefix
