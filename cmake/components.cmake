@@ -68,14 +68,16 @@ kv_component(kv-file provider reactor
   src/abi/guest.cc)
 
 # The middleware: the export glue over the import glue (components/kv-prefix).
-kv_component(kv-prefix middleware reactor
+kv_component(kv-prefix middleware none
   components/kv-prefix/provider.cc
   components/kv-prefix/imported_store.cc
   src/bindings/keyvalue_exports.cc
   src/bindings/keyvalue_imports.cc
   src/bindings/keyvalue_imports_draft.cc
   src/bindings/keyvalue_imports_draft2.cc
-  src/abi/guest.cc)
+  src/bindings/wasi_environment.cc
+  src/abi/guest.cc
+  src/abi/no_stdio.cc)
 
 kv_component(kv_demo consumer reactor
   components/kv_demo/main.cc

