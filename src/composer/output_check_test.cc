@@ -1,0 +1,164 @@
+// The encoder and the checker together: a graph written by Encode passes CheckComposition, and
+// wrong wirings written by hand (graphs the planner would never build) are caught by type.
+#include "composer/output_check.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+#include "composer/component_reader.h"
+#include "composer/encoder.h"
+
+namespace composer {
+namespace {
+
+// Appends bytes one at a time (GCC 12 takes some vector range inserts for overflows).
+void Append(std::vector<uint8_t>& out, std::initializer_list<uint8_t> bytes) {
+  for (uint8_t b : bytes) out.push_back(b);
+}
+void AppendName(std::vector<uint8_t>& out, const std::string& name) {
+  out.push_back(static_cast<uint8_t>(name.size()));
+  for (char c : name) out.push_back(static_cast<uint8_t>(c));
+}
+void AppendSection(std::vector<uint8_t>& out, uint8_t id, const std::vector<uint8_t>& payload) {
+  out.push_back(id);
+  out.push_back(static_cast<uint8_t>(payload.size()));
+  for (uint8_t b : payload) out.push_back(b);
+}
+
+// `(component (type (instance (export "f" (func ...)))) (import NAME (instance (type 0))))`,
+// with `f: func()` or, with `param`, `f: func(a: u32)`; then, with `reexport`, `(export REEXPORT
+// (instance 0))`.
+std::vector<uint8_t> Component(const std::string& import, bool param,
+                               const std::string& reexport = "") {
+  std::vector<uint8_t> out;
+  Append(out, {0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00});
+  std::vector<uint8_t> type;
+  Append(type, {0x01, 0x42, 0x02, 0x01, 0x40});  // one type: instance of 2 decls; a func type
+  if (param) {
+    Append(type, {0x01, 0x01, 'a', 0x79});  // (a: u32)
+  } else {
+    Append(type, {0x00});
+  }
+  Append(type, {0x01, 0x00, 0x04, 0x00, 0x01, 'f', 0x01, 0x00});  // no result; export "f"
+  AppendSection(out, 0x07, type);
+  std::vector<uint8_t> imp;
+  Append(imp, {0x01, 0x00});
+  AppendName(imp, import);
+  Append(imp, {0x05, 0x00});
+  AppendSection(out, 0x0a, imp);
+  if (!reexport.empty()) {
+    std::vector<uint8_t> exp;
+    Append(exp, {0x01, 0x00});
+    AppendName(exp, reexport);
+    Append(exp, {0x05, 0x00, 0x00});
+    AppendSection(out, 0x0b, exp);
+  }
+  return out;
+}
+
+struct Read {
+  std::vector<uint8_t> bytes;
+  const Type* type;
+};
+
+Read ReadInto(TypeArena& arena, std::vector<uint8_t> bytes) {
+  auto t = ReadComponent(arena, bytes);
+  EXPECT_TRUE(t.ok()) << t.status().ToString();
+  return {std::move(bytes), t.ok() ? *t : nullptr};
+}
+
+// provider: imports `in`, exports it as `x`; consumer: imports `x`. The result imports `in`.
+TEST(OutputCheckTest, AnEncodedGraphPassesTheCheck) {
+  TypeArena arena;
+  Read provider = ReadInto(arena, Component("in", false, "x"));
+  Read consumer = ReadInto(arena, Component("x", false));
+  CompositionGraph g;
+  const ImportId in = g.AddImport({"in", *provider.type->imports.Find("in"), "provider"});
+  const ComponentId p = g.AddComponent({"provider", provider.bytes, provider.type});
+  const ComponentId c = g.AddComponent({"consumer", consumer.bytes, consumer.type});
+  g.Satisfy(p, "in", in);
+  g.Satisfy(c, "x", ExportOf{p, "x"});
+  g.SetRoot(c);
+  auto bytes = Encode(g);
+  ASSERT_TRUE(bytes.ok()) << bytes.status().ToString();
+  util::Status s = CheckComposition(arena, g, *bytes);
+  EXPECT_TRUE(s.ok()) << s.ToString();
+}
+
+// The consumer's `x` wants `f: func()`; an import with `f: func(a: u32)` is wired to it. The reader
+// instantiates it (the names line up); the checker refuses it by type.
+TEST(OutputCheckTest, AWronglyTypedArgumentIsCaught) {
+  TypeArena arena;
+  Read consumer = ReadInto(arena, Component("x", false));
+  Read other = ReadInto(arena, Component("y", true));
+  CompositionGraph g;
+  const ImportId y = g.AddImport({"y", *other.type->imports.Find("y"), "other"});
+  const ComponentId c = g.AddComponent({"consumer", consumer.bytes, consumer.type});
+  g.Satisfy(c, "x", y);
+  g.SetRoot(c);
+  auto bytes = Encode(g);
+  ASSERT_TRUE(bytes.ok()) << bytes.status().ToString();
+  TypeArena plain;
+  ASSERT_TRUE(ReadComponent(plain, *bytes).ok()) << "the reader alone takes it";
+  util::Status s = CheckComposition(arena, g, *bytes);
+  ASSERT_FALSE(s.ok());
+  EXPECT_EQ(s.code(), util::Code::kTypeMismatch);
+  EXPECT_NE(s.message().find("instantiation of `consumer`, argument `x`"), std::string::npos)
+      << s.message();
+}
+
+// Bytes written for one graph, checked against another whose import has another type.
+TEST(OutputCheckTest, ImportsOtherThanThePlannedOnesAreCaught) {
+  TypeArena arena;
+  Read provider = ReadInto(arena, Component("in", false, "x"));
+  Read consumer = ReadInto(arena, Component("x", false));
+  Read other = ReadInto(arena, Component("in", true));
+  auto graph = [&](const Entity& import) {
+    CompositionGraph g;
+    const ImportId in = g.AddImport({"in", import, "provider"});
+    const ComponentId p = g.AddComponent({"provider", provider.bytes, provider.type});
+    const ComponentId c = g.AddComponent({"consumer", consumer.bytes, consumer.type});
+    g.Satisfy(p, "in", in);
+    g.Satisfy(c, "x", ExportOf{p, "x"});
+    g.SetRoot(c);
+    return g;
+  };
+  CompositionGraph written = graph(*provider.type->imports.Find("in"));
+  CompositionGraph planned = graph(*other.type->imports.Find("in"));
+  auto bytes = Encode(written);
+  ASSERT_TRUE(bytes.ok());
+  util::Status s = CheckComposition(arena, planned, *bytes);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("the output's import `in`"), std::string::npos) << s.message();
+}
+
+// Bytes that instantiate fewer components than the plan has.
+TEST(OutputCheckTest, MissingInstantiationsAreCaught) {
+  TypeArena arena;
+  Read provider = ReadInto(arena, Component("in", false, "x"));
+  Read consumer = ReadInto(arena, Component("x", false));
+  CompositionGraph alone;
+  const ImportId x = alone.AddImport({"x", *consumer.type->imports.Find("x"), "consumer"});
+  const ComponentId c1 = alone.AddComponent({"consumer", consumer.bytes, consumer.type});
+  alone.Satisfy(c1, "x", x);
+  alone.SetRoot(c1);
+  auto bytes = Encode(alone);
+  ASSERT_TRUE(bytes.ok());
+
+  CompositionGraph two;
+  const ImportId in = two.AddImport({"x", *consumer.type->imports.Find("x"), "provider"});
+  const ComponentId p = two.AddComponent({"provider", provider.bytes, provider.type});
+  const ComponentId c2 = two.AddComponent({"consumer", consumer.bytes, consumer.type});
+  two.Satisfy(p, "in", in);
+  two.Satisfy(c2, "x", ExportOf{p, "x"});
+  two.SetRoot(c2);
+  util::Status s = CheckComposition(arena, two, *bytes);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("instantiates 1 components where the plan has 2"), std::string::npos)
+      << s.message();
+}
+
+}  // namespace
+}  // namespace composer
