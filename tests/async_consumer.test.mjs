@@ -5,20 +5,30 @@
 //
 // Runs: wasmtime 49 (async is on by default) and jco 1.21. The pinned jco 1.10.2 cannot read the
 // built-ins ("invalid leading byte (0x1f) for canonical function"): the test says so, so that a
-// jco that can is noticed.
+// jco that can is noticed. A second world also imports wasi:cli/stdout@0.3.0, whose function takes
+// a stream and returns a future: wasm-fuse re-encodes those types in the fused component's imports,
+// and wasmtime's WASI 0.3 checks them against its own when it instantiates the component.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { transpile } from '@bytecodealliance/jco';
 import { prepareCommand } from '../tools/command.mjs';
 import { component, fuse, root, wac } from './lib/project.mjs';
+import { wasmtimeBinary } from '../tools/command.mjs';
 import { componentWit, validate, wasmTools } from './lib/wasm_tools.mjs';
 
-const source = join(root, 'tests', 'async_consumer', 'consumer.wat');
-const golden = join(root, 'tests', 'async_consumer', 'fused.txt');
+const here = join(root, 'tests', 'async_consumer');
+const source = join(here, 'consumer.wat');
+
+// `wasm-fuse inspect` of `path` against the golden `name` (BLESS=1 rewrites it).
+function expectInspect(path, name) {
+  const inspected = tool(fuse, ['inspect', path]).stdout;
+  if (process.env.BLESS === '1') writeFileSync(join(here, name), inspected);
+  assert.equal(inspected, readFileSync(join(here, name), 'utf8'), `${name} (BLESS=1 rewrites it)`);
+}
 
 function tool(path, args, cwd) {
   const r = spawnSync(path, args, { cwd, encoding: 'utf8' });
@@ -26,15 +36,31 @@ function tool(path, args, cwd) {
   return r;
 }
 
-// The consumer as a component, expecting `expected` back from the store.
-function build(work, name, expected = 'yes') {
-  const text = readFileSync(source, 'utf8');
-  const changed = text.replace('(data (i32.const 48) "yes")', `(data (i32.const 48) "${expected}")`);
-  assert.ok(changed.includes(`(i32.const 48) "${expected}"`));
-  writeFileSync(join(work, `${name}.wat`), changed);
+// A WIT directory with the test's worlds: world.wit, the project's deps, and WASI 0.3's stdout as
+// `stdout` declares it (by default the declaration beside the test).
+function witDir(work, stdout = readFileSync(join(here, 'wasi-cli-0.3.0.wit'), 'utf8')) {
+  const dir = mkdtempSync(join(work, 'wit-'));
+  cpSync(join(root, 'wit', 'deps'), join(dir, 'deps'), { recursive: true });
+  mkdirSync(join(dir, 'deps', 'cli-0.3.0'));
+  writeFileSync(join(dir, 'deps', 'cli-0.3.0', 'cli.wit'), stdout);
+  cpSync(join(here, 'world.wit'), join(dir, 'world.wit'));
+  return dir;
+}
+
+// The consumer as a component of `world`, expecting `expected` back from the store; with `stdout`,
+// its core module also imports (and never calls) WASI 0.3's write-via-stream.
+function build(work, name, { expected = 'yes', world = 'async-consumer', wit = witDir(work) } = {}) {
+  let text = readFileSync(source, 'utf8');
+  text = text.replace('(data (i32.const 48) "yes")', `(data (i32.const 48) "${expected}")`);
+  assert.ok(text.includes(`(i32.const 48) "${expected}"`));
+  if (world === 'async-consumer-streams') {
+    text = text.replace('(module', '(module\n  (import "wasi:cli/stdout@0.3.0" "write-via-stream" ' +
+      '(func (param i32) (result i32)))');
+  }
+  writeFileSync(join(work, `${name}.wat`), text);
   tool(wasmTools, ['parse', `${name}.wat`, '-o', `${name}.core.wasm`], work);
-  tool(wasmTools, ['component', 'embed', join(root, 'wit'), '--world', 'async-consumer',
-    `${name}.core.wasm`, '-o', `${name}.embed.wasm`], work);
+  tool(wasmTools, ['component', 'embed', wit, '--world', world, `${name}.core.wasm`,
+    '-o', `${name}.embed.wasm`], work);
   tool(wasmTools, ['component', 'new', `${name}.embed.wasm`, '-o', `${name}.wasm`], work);
   return join(work, `${name}.wasm`);
 }
@@ -64,14 +90,12 @@ test('a consumer with async built-ins inside is fused and runs, as wac composes 
     const r = spawnSync(fuse, ['plug', '--plug', plug, consumer, '-o', fused], { encoding: 'utf8' });
     assert.equal(r.status, 0, r.stderr);
     assert.equal(validate(fused), '', 'wasm-tools validate');
-    const inspected = tool(fuse, ['inspect', fused]).stdout;
-    if (process.env.BLESS === '1') writeFileSync(golden, inspected);
-    assert.equal(inspected, readFileSync(golden, 'utf8'), 'wasm-fuse inspect (BLESS=1 rewrites it)');
+    expectInspect(fused, 'fused.txt');
 
     // The run: the value goes through kv-memory and back.
     assert.deepEqual(await runs(fused), { wasmtime: 0, jco: 0 });
     // And a run that expects another value fails, so the run checks something.
-    const wrong = build(work, 'wrong', 'yeS');
+    const wrong = build(work, 'wrong', { expected: 'yeS' });
     const wrongFused = join(work, 'wrong.fused.wasm');
     tool(fuse, ['plug', '--plug', plug, wrong, '-o', wrongFused]);
     assert.deepEqual(await runs(wrongFused), { wasmtime: 1, jco: 1 });
@@ -86,6 +110,43 @@ test('a consumer with async built-ins inside is fused and runs, as wac composes 
     // The pinned jco 1.10.2 does not read async built-ins.
     await assert.rejects(transpile(readFileSync(fused), { name: 'fused', quiet: true }),
       /invalid leading byte \(0x1f\) for canonical function/);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+});
+
+// wasmtime's exit status for `path` with WASI 0.3 on, and its stderr.
+function runP3(path) {
+  const r = spawnSync(wasmtimeBinary, ['run', '-S', 'p3=y', path], { encoding: 'utf8' });
+  return { status: r.status, stderr: r.stderr };
+}
+
+test('stream and future types at the boundary are re-encoded as wasmtime provides them', () => {
+  const work = mkdtempSync(join(tmpdir(), 'async-streams-'));
+  try {
+    const plug = component('kv-memory');
+    const consumer = build(work, 'consumer', { world: 'async-consumer-streams' });
+    const fused = join(work, 'fused.wasm');
+    tool(fuse, ['plug', '--plug', plug, consumer, '-o', fused]);
+    assert.equal(validate(fused), '');
+    expectInspect(fused, 'fused-streams.txt');
+    // wasmtime instantiates it against its WASI 0.3 (the import's types must match its own) and
+    // the run stores and reads back the value.
+    assert.deepEqual(runP3(fused), { status: 0, stderr: '' });
+    // The check is real: declared with stream<u32>, the same import is refused by wasmtime.
+    const stdout = readFileSync(join(here, 'wasi-cli-0.3.0.wit'), 'utf8');
+    const wit = witDir(work, stdout.replace('stream<u8>', 'stream<u32>'));
+    const other = build(work, 'other', { world: 'async-consumer-streams', wit });
+    const otherFused = join(work, 'other.fused.wasm');
+    tool(fuse, ['plug', '--plug', plug, other, '-o', otherFused]);
+    const refused = runP3(otherFused);
+    assert.equal(refused.status, 1);
+    assert.match(refused.stderr, /`write-via-stream` has the wrong type/);
+    // wac from the same inputs: the same world and the same run.
+    const theirs = join(work, 'wac.wasm');
+    tool(wac, ['plug', '--plug', plug, consumer, '-o', theirs]);
+    assert.equal(componentWit(theirs), componentWit(fused));
+    assert.deepEqual(runP3(theirs), { status: 0, stderr: '' });
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -2,7 +2,7 @@
 ;; imports wasi:keyvalue/store@0.2.0-draft synchronously and uses component-model async canonical
 ;; built-ins inside (waitable-set.new and .drop, context.get and .set of slot 0), as consumers built
 ;; by current toolchains do. The test makes it a component of the world `async-consumer`
-;; (wit/components.wit) with the pinned wasm-tools.
+;; (world.wit here) with the pinned wasm-tools.
 ;;
 ;; Core imports (canonical-ABI flat signatures; a result goes to the trailing return pointer):
 ;;   wasi:keyvalue/store@0.2.0-draft  open, [method]bucket.set, [method]bucket.get,
