@@ -237,15 +237,16 @@ SOAK_TRIALS ?= 200
 soak: native wasm
 	@$(NODE) tools/soak.mjs --trials $(SOAK_TRIALS) --build $(BUILD)
 
-# The component reader, the RESP parser and the file store (against a model, with crashes) under
+# The component reader, the whole composer (fuzz/plug_fuzzer.cc: a socket and its plugs, seeded
+# with real compositions), the RESP parser and the file store (against a model, with crashes) under
 # libFuzzer with ASan and UBSan, the reader seeded with real components, the file store with three
 # small programs (fuzz/file_store_fuzzer.cc describes how its input decodes): FUZZ_SECONDS
 # (default 20, the smoke run of make test) each.
 fuzz: deps wasm
 	@[ -f $(FUZZ)/CMakeCache.txt ] || CXX=clang++-19 cmake -S . -B $(FUZZ) -DKV_FUZZ=ON \
 	  -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
-	@cmake --build $(FUZZ) -j $(JOBS) --target component_reader_fuzzer resp_parser_fuzzer \
-	  file_store_fuzzer
+	@cmake --build $(FUZZ) -j $(JOBS) --target component_reader_fuzzer plug_fuzzer \
+	  resp_parser_fuzzer file_store_fuzzer
 	@mkdir -p $(FUZZ)/corpus
 	@cp -n ../shared/corpus/components/*.wasm $(COMPONENTS)/*.wasm tests/corpus/jco/*.wasm $(FUZZ)/corpus/ \
 	  2>/dev/null || true
@@ -254,6 +255,12 @@ fuzz: deps wasm
 	  -print_final_stats=1 $(FUZZ)/corpus 2>$(FUZZ)/last-run.log \
 	  || { tail -40 $(FUZZ)/last-run.log; exit 1; }
 	@grep -E "^stat::number_of_executed_units|^stat::new_units_added" $(FUZZ)/last-run.log
+	@echo "== fuzzing the composer (reader, planner, encoder, checker) for $(FUZZ_SECONDS) s"
+	@$(NODE) fuzz/plug_seeds.mjs $(COMPONENTS) $(FUZZ)/plug-corpus
+	@$(FUZZ)/plug_fuzzer -max_total_time=$(FUZZ_SECONDS) -max_len=1000000 \
+	  -print_final_stats=1 $(FUZZ)/plug-corpus 2>$(FUZZ)/last-plug-run.log \
+	  || { tail -40 $(FUZZ)/last-plug-run.log; exit 1; }
+	@grep -E "^stat::number_of_executed_units|^stat::new_units_added" $(FUZZ)/last-plug-run.log
 	@echo "== fuzzing the RESP parser for $(FUZZ_SECONDS) s"
 	@mkdir -p $(FUZZ)/resp-corpus
 	@printf '+OK\r\n' > $(FUZZ)/resp-corpus/simple
