@@ -1,6 +1,6 @@
 #include "imported_store.h"
 
-#include <deque>
+#include <charconv>
 #include <map>
 #include <optional>
 #include <utility>
@@ -29,8 +29,8 @@ class ImportedBucketBackend : public kv::BucketBackend {
   util::Status Delete(std::string_view key) override { return draft2_.Delete(key); }
   util::Result<bool> Exists(std::string_view key) override { return draft2_.Exists(key); }
 
-  // The page is the provider's (its own limits bound it); its cursor, text in draft2, must be a
-  // u64 in decimal, as this project's providers give it.
+  // The page is the provider's: its own page limits bound it, not this store's. Its cursor, text
+  // in draft2, must be a u64 in decimal, as this project's providers give it.
   util::Result<kv::KeyPage> ListKeys(std::optional<uint64_t> cursor, const kv::Limits&) override {
     return draft2_.ListKeys(cursor);
   }
@@ -52,7 +52,10 @@ class ImportedBucketBackend : public kv::BucketBackend {
 
   util::Result<std::optional<kv::VersionedValue>> WriteIfVersion(
       std::string_view key, kv::ByteView value, std::string_view version) override {
-    auto held = held_.find(std::string(version));
+    uint64_t token = 0;
+    auto [end, ec] = std::from_chars(version.data(), version.data() + version.size(), token);
+    auto held = ec == std::errc() && end == version.data() + version.size() ? held_.find(token)
+                                                                             : held_.end();
     if (held == held_.end()) {
       // Dropped (or never handed out): the key counts as changed; here is how it is now.
       ASSIGN_OR_RETURN(kv::VersionedValue now, ReadVersioned(key));
@@ -87,25 +90,19 @@ class ImportedBucketBackend : public kv::BucketBackend {
   bool batches_are_atomic() const override { return false; }
 
  private:
-  // Keeps `cas` under a new token, dropping the oldest handle beyond kMaxHeldCas.
+  // Keeps `cas` under a new token, dropping the oldest handles beyond kMaxHeldCas. Tokens only
+  // grow, so the oldest is the first in the map.
   util::Result<kv::VersionedValue> Hold(ImportedCas cas) {
     ASSIGN_OR_RETURN(std::optional<kv::Bytes> current, cas.Current());
-    std::string token = std::to_string(next_token_++);
+    const uint64_t token = next_token_++;
     held_.emplace(token, std::move(cas));
-    order_.push_back(token);
-    while (held_.size() > kMaxHeldCas && !order_.empty()) {
-      held_.erase(order_.front());
-      order_.pop_front();
-    }
-    // Tokens swapped already stay in `order_` until they reach its front; bound it as well.
-    while (order_.size() > 4 * kMaxHeldCas) order_.pop_front();
-    return kv::VersionedValue{std::move(current), std::move(token)};
+    while (held_.size() > kMaxHeldCas) held_.erase(held_.begin());
+    return kv::VersionedValue{std::move(current), std::to_string(token)};
   }
 
   ImportedBucket draft2_;
   ImportedBucket draft_;
-  std::map<std::string, ImportedCas> held_;
-  std::deque<std::string> order_;
+  std::map<uint64_t, ImportedCas> held_;  // by token
   uint64_t next_token_ = 0;
 };
 

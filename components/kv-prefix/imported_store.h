@@ -7,8 +7,9 @@
 // Compare-and-swap holds the imported draft2 `cas` handles: a version is the token of one handle.
 // At most kMaxHeldCas handles are held per bucket, the oldest dropped first; a swap with a
 // dropped token reports the key as changed (with a fresh handle), which the contract lets a
-// version do, so the caller retries. Errors of the provider below come back as they were
-// (no-such-store, access-denied, other with its message).
+// version do, so the caller retries. A list-keys page is the provider's, bounded by its limits.
+// Errors of the provider below come back as they were (no-such-store, access-denied, other with
+// its message).
 //
 // Single-threaded, as a component is.
 #ifndef KV_PREFIX_IMPORTED_STORE_H_

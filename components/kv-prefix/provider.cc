@@ -5,8 +5,10 @@
 //
 //   wasm-fuse plug --plug kv-prefix.wasm --plug kv-redis.wasm app.wasm -o app.fused.wasm
 //
-// The store's own settings (README.md, "Configuration": limits, KV_BUCKETS) apply to the names
-// the application uses, before the prefix. It imports nothing else: no preview1 adapter, only
+// Its limits (README.md, "Configuration") apply to what the application sends. KV_BUCKETS does
+// not apply here: a composition has one environment, so the provider below reads the same
+// variable and applies it to the names it is given, which carry the prefix
+// (KV_BUCKETS=prefixed.app allows the application's bucket `app`). It imports nothing else: no preview1 adapter, only
 // wasi:cli/environment, read directly (src/bindings/wasi_environment.h).
 #include <memory>
 #include <string>
@@ -20,6 +22,7 @@ namespace bindings::keyvalue {
 
 util::Result<std::unique_ptr<kv::Store>> MakeProviderStore() {
   ASSIGN_OR_RETURN(kv::StoreOptions options, kv::StoreOptionsFromEnvironment(WasiGetEnv));
+  options.allowed_buckets.reset();  // the provider below applies it, to the prefixed names
   const char* prefix = WasiGetEnv("KV_PREFIX");
   return std::make_unique<kv::Store>(
       std::make_unique<kv_prefix::ImportedStore>(prefix != nullptr ? prefix : "prefixed."),

@@ -505,6 +505,32 @@ Outcome CasMissingKey(const Options& o) {
   return Outcome::Pass();
 }
 
+// Handles made and dropped unswapped must not crowd out live ones: a provider may bound the
+// handles it keeps (kv-prefix holds the `cas` handles of the provider below it), and then the
+// oldest must go first. After 100 unused handles and 300 swaps, two handles held at once both
+// swap.
+Outcome CasAfterManyUnusedHandles(const Options& o) {
+  if (!Draft2(o)) return Outcome::Skip("compare-and-swap is draft2's");
+  KV_TRY(auto b, Open(o, Bucket(o, "cas-unused")));
+  for (int i = 0; i < 100; ++i) {
+    KV_TRY(ImportedCas unused, ImportedCas::New(b, "unused"));
+  }
+  for (int i = 0; i < 300; ++i) {
+    KV_TRY(ImportedCas cas, ImportedCas::New(b, "k"));
+    KV_TRY(auto failed, ImportedCas::Swap(std::move(cas), AsBytes(std::to_string(i))));
+    KV_EXPECT(!failed.has_value(), "swap " + std::to_string(i) + " failed with nothing changed");
+  }
+  KV_TRY(ImportedCas first, ImportedCas::New(b, "k"));
+  KV_TRY(ImportedCas second, ImportedCas::New(b, "k2"));
+  KV_TRY(auto first_failed, ImportedCas::Swap(std::move(first), AsBytes("first")));
+  KV_EXPECT(!first_failed.has_value(), "the first of two held handles failed to swap");
+  KV_TRY(auto second_failed, ImportedCas::Swap(std::move(second), AsBytes("second")));
+  KV_EXPECT(!second_failed.has_value(), "the second of two held handles failed to swap");
+  KV_TRY(auto v, b.Get("k"));
+  KV_EXPECT(v && *v == Text("first"), "after the swaps `k` reads " + Show(v));
+  return Outcome::Pass();
+}
+
 Outcome CasAfterSet(const Options& o) {
   return SwapAfter(o, "cas-after-set", [](ImportedBucket&, ImportedBucket& other) {
     return other.Set("k", AsBytes("changed"));
@@ -854,6 +880,7 @@ const std::vector<Case>& AllCases() {
       {"versions", "both-versions-share-counters", VersionsShareCounters},
       {"cas", "swap-existing-key", CasExistingKey},
       {"cas", "swap-missing-key-creates-it", CasMissingKey},
+      {"cas", "swap-after-many-unused-handles", CasAfterManyUnusedHandles},
       {"cas", "fails-after-a-set", CasAfterSet},
       {"cas", "fails-after-a-set-of-the-same-value", CasAfterSameValueSet},
       {"cas", "fails-after-a-delete", CasAfterDelete},

@@ -52,8 +52,8 @@ std::string Hex(uint32_t v) {
 
 class Evaluator {
  public:
-  Evaluator(TypeArena& arena, std::vector<Instantiation>* instantiations)
-      : arena_(arena), instantiations_(instantiations) {}
+  Evaluator(TypeArena& arena, const ReadOptions& options)
+      : arena_(arena), instantiations_(options.instantiations), max_nesting_(options.max_nesting) {}
 
   util::Result<const Type*> Component(BinaryReader r, Scope* parent, uint32_t depth, bool top);
 
@@ -85,6 +85,7 @@ class Evaluator {
 
   TypeArena& arena_;
   std::vector<Instantiation>* instantiations_;  // the top level's, when asked for
+  uint32_t max_nesting_;
 };
 
 util::Result<const Type*> Evaluator::Finish(Type* t, const BinaryReader& r, uint64_t at) {
@@ -112,8 +113,8 @@ util::Result<const Type*> Evaluator::Finish(Type* t, const BinaryReader& r, uint
     for (const auto& [name, e] : map->items()) depth = std::max(depth, e.type ? e.type->depth : 0);
   }
   t->depth = depth + 1;
-  if (t->depth > kMaxNesting) {
-    return r.ErrorAt(at, "type", "nested deeper than " + std::to_string(kMaxNesting) + " levels");
+  if (t->depth > max_nesting_) {
+    return r.ErrorAt(at, "type", "nested deeper than " + std::to_string(max_nesting_) + " levels");
   }
   return t;
 }
@@ -261,7 +262,7 @@ util::Result<const Type*> Evaluator::DefType(BinaryReader& r, Scope& s, uint32_t
     }
     case 0x41:  // component type
     case 0x42:  // instance type
-      if (depth >= kMaxNesting) return r.ErrorAt(at, "type", "type scopes nested too deeply");
+      if (depth >= max_nesting_) return r.ErrorAt(at, "type", "type scopes nested too deeply");
       return TypeScope(r, s, op == 0x41, depth + 1);
     case 0x3f: {  // resource
       ASSIGN_OR_RETURN(uint8_t rep, r.ReadByte("resource representation"));
@@ -623,7 +624,7 @@ util::Status Evaluator::Instance(BinaryReader& r, Scope& s) {
     ASSIGN_OR_RETURN(const Type* inst, Instantiate(s.components[c], items, r, at));
     s.instances.push_back(inst);
     if (instantiations_ != nullptr && s.parent == nullptr) {
-      instantiations_->push_back({s.components[c], std::move(items), at});
+      instantiations_->push_back({s.components[c], std::move(items), inst, at});
     }
     return util::Status::Ok();
   }
@@ -819,7 +820,7 @@ util::Status Evaluator::Section(uint8_t id, BinaryReader& r, Scope& s, uint32_t 
       ++s.core_modules;
       return util::Status::Ok();
     case 4: {  // nested component
-      if (depth >= kMaxNesting) return r.Error("component", "components nested too deeply");
+      if (depth >= max_nesting_) return r.Error("component", "components nested too deeply");
       ASSIGN_OR_RETURN(BinaryReader body, r.Sub(r.remaining(), "component"));
       ASSIGN_OR_RETURN(const Type* c, Component(body, &s, depth + 1, false));
       s.components.push_back(c);
@@ -928,12 +929,12 @@ util::Result<const Type*> Evaluator::Component(BinaryReader r, Scope* parent, ui
 }  // namespace
 
 util::Result<const Type*> ReadComponent(TypeArena& arena, std::span<const uint8_t> bytes) {
-  return ReadComponent(arena, bytes, nullptr);
+  return ReadComponent(arena, bytes, ReadOptions{});
 }
 
 util::Result<const Type*> ReadComponent(TypeArena& arena, std::span<const uint8_t> bytes,
-                                        std::vector<Instantiation>* instantiations) {
-  Evaluator evaluator(arena, instantiations);
+                                        const ReadOptions& options) {
+  Evaluator evaluator(arena, options);
   return evaluator.Component(BinaryReader(bytes), nullptr, 0, true);
 }
 

@@ -32,17 +32,28 @@ inline constexpr uint64_t kMaxEffectiveTypeSize = 1000000;
 // The component's type (kind kComponent): its imports and exports in binary order.
 util::Result<const Type*> ReadComponent(TypeArena& arena, std::span<const uint8_t> bytes);
 
-// An instantiation of a component at the top level of the binary read: the component's type
-// and the arguments as written, for a checker of compositions (output_check.h).
+// An instantiation of a component at the top level of the binary read: the component's type,
+// the arguments as written and the instance made, for a checker of compositions (output_check.h).
+// An argument that is an import or an export of an earlier instance is that item's own entity
+// (the same type pointer), so its origin can be told by identity.
 struct Instantiation {
   const Type* component;
   EntityMap args;
+  const Type* instance;
   uint64_t offset;  // of the instance in the binary
 };
 
-// The same, also listing the top-level instantiations in binary order in `*instantiations`.
+struct ReadOptions {
+  // Appended with the top-level instantiations in binary order, when set (left partly filled
+  // when the read fails).
+  std::vector<Instantiation>* instantiations = nullptr;
+  // Deepest nesting accepted. A composition embeds its inputs one level down, so reading one
+  // back allows one level more than its inputs were allowed.
+  uint32_t max_nesting = kMaxNesting;
+};
+
 util::Result<const Type*> ReadComponent(TypeArena& arena, std::span<const uint8_t> bytes,
-                                        std::vector<Instantiation>* instantiations);
+                                        const ReadOptions& options);
 
 }  // namespace composer
 

@@ -121,6 +121,7 @@ class Writer {
 }  // namespace
 
 util::Result<std::vector<uint8_t>> Encode(const CompositionGraph& graph) {
+  RETURN_IF_ERROR(graph.CheckComplete());
   ASSIGN_OR_RETURN(std::vector<ComponentId> order, graph.InstantiationOrder());
   Writer w;
 
@@ -130,7 +131,7 @@ util::Result<std::vector<uint8_t>> Encode(const CompositionGraph& graph) {
   std::map<std::string, ImportId> import_by_name;
   for (uint32_t i = 0; i < graph.import_count(); ++i) {
     const ImportNode& m = graph.import(ImportId{i});
-    for (const auto& [o, primitive] : ForeignTypes(m.name, m.entity)) {
+    for (const auto& [o, primitive, type] : ForeignTypes(m.name, m.entity)) {
       if (top_alias.contains({o.import, o.name})) continue;
       auto owner = import_by_name.find(o.import);
       if (owner == import_by_name.end() && primitive) continue;  // written inline

@@ -22,8 +22,8 @@ namespace composer {
 inline constexpr std::string_view kToolName = "wasm-fuse";
 inline constexpr std::string_view kToolVersion = "0.1.0";
 
-// REQUIRES: graph.CheckComplete() is OK. Errors: a cycle (InstantiationOrder), a type or an export
-// that cannot be re-encoded (kUnsupported, naming it).
+// Errors: an incomplete graph or a cycle (kInvalidArgument: CheckComplete, InstantiationOrder), a
+// type or an export that cannot be re-encoded (kUnsupported, naming it). Reads the graph only.
 util::Result<std::vector<uint8_t>> Encode(const CompositionGraph& graph);
 
 }  // namespace composer

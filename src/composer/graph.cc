@@ -27,6 +27,9 @@ const Source* CompositionGraph::SourceOf(ComponentId consumer, const std::string
 }
 
 util::Status CompositionGraph::CheckComplete() const {
+  if (static_cast<uint32_t>(root_) >= components_.size()) {
+    return util::InvalidArgument("the graph's root is not one of its components");
+  }
   for (uint32_t c = 0; c < components_.size(); ++c) {
     for (const auto& [name, e] : components_[c].type->imports.items()) {
       const Source* s = SourceOf(ComponentId{c}, name);
@@ -58,6 +61,8 @@ util::Result<std::vector<ComponentId>> CompositionGraph::InstantiationOrder() co
       if (std::find(u.begin(), u.end(), p) == u.end()) u.push_back(p);
     }
   }
+  // In the order the components were added, not the order of the import names.
+  for (auto& u : uses) std::sort(u.begin(), u.end());
   // Depth-first, taking components in the order they were added: a component goes out once
   // everything it uses has. A component met again while its own uses are being placed closes a
   // cycle, which `path` holds.

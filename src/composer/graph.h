@@ -74,8 +74,8 @@ class CompositionGraph {
   // kInvalidArgument naming the components in it, in the order they use each other.
   util::Result<std::vector<ComponentId>> InstantiationOrder() const;
 
-  // Every import of every component is satisfied: kInvalidArgument naming the first one that is
-  // not, or a source that names no node.
+  // The root is a component, and every import of every component is satisfied: kInvalidArgument
+  // naming the first one that is not, or a source that names no node.
   util::Status CheckComplete() const;
 
  private:

@@ -39,7 +39,10 @@ bool SameShape(const EntityMap& a, const EntityMap& b) {
 util::Status CheckComposition(TypeArena& arena, const CompositionGraph& graph,
                               std::span<const uint8_t> bytes) {
   std::vector<Instantiation> instantiations;
-  util::Result<const Type*> read = ReadComponent(arena, bytes, &instantiations);
+  ReadOptions options;
+  options.instantiations = &instantiations;
+  options.max_nesting = kMaxNesting + 1;  // the inputs are embedded one level down
+  util::Result<const Type*> read = ReadComponent(arena, bytes, options);
   if (!read.ok()) return std::move(read).take_status().WithContext("the output does not read back");
   const Type* out = *read;
 
@@ -81,6 +84,25 @@ util::Status CheckComposition(TypeArena& arena, const CompositionGraph& graph,
       if (arg == nullptr) return Mismatch(context + " has no argument " + Q(name));
       util::Status s = CheckSubtype(wanted, *arg, resources);
       if (!s.ok()) return std::move(s).WithContext(context + ", argument " + Q(name));
+      // Wired as planned: the argument is the very item the graph's source names.
+      const Source* source = graph.SourceOf(order[i], name);
+      if (source == nullptr) return Mismatch(context + ": the plan has no source for " + Q(name));
+      const Entity* planned = nullptr;
+      std::string from;
+      if (const ImportId* id = std::get_if<ImportId>(source)) {
+        planned = &out->imports.items()[static_cast<uint32_t>(*id)].second;
+        from = "import " + Q(graph.import(*id).name);
+      } else {
+        const ExportOf& e = std::get<ExportOf>(*source);
+        size_t j = 0;
+        while (j < i && order[j] != e.component) ++j;
+        if (j == i) return Mismatch(context + ": " + Q(name) + " comes from a later instance");
+        planned = instantiations[j].instance->exports.Find(e.name);
+        from = "export " + Q(e.name) + " of " + Q(graph.component(e.component).name);
+      }
+      if (planned == nullptr || planned->type != arg->type || planned->sort != arg->sort) {
+        return Mismatch(context + ": argument " + Q(name) + " is not " + from + ", as planned");
+      }
     }
   }
 

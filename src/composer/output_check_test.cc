@@ -9,6 +9,7 @@
 
 #include "composer/component_reader.h"
 #include "composer/encoder.h"
+#include "composer/plug.h"
 
 namespace composer {
 namespace {
@@ -158,6 +159,87 @@ TEST(OutputCheckTest, MissingInstantiationsAreCaught) {
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.message().find("instantiates 1 components where the plan has 2"), std::string::npos)
       << s.message();
+}
+
+// The provider imports `in` and exports it as `x`; the consumer's `x` is planned from the
+// provider's export but written from the output's own import `x` (whose type fits as well).
+TEST(OutputCheckTest, AWiringOtherThanPlannedIsCaught) {
+  TypeArena arena;
+  Read provider = ReadInto(arena, Component("in", false, "x"));
+  Read consumer = ReadInto(arena, Component("x", false));
+  auto graph = [&](bool from_import) {
+    CompositionGraph g;
+    const ImportId in = g.AddImport({"in", *provider.type->imports.Find("in"), "provider"});
+    const ImportId x = g.AddImport({"x", *consumer.type->imports.Find("x"), "consumer"});
+    const ComponentId p = g.AddComponent({"provider", provider.bytes, provider.type});
+    const ComponentId c = g.AddComponent({"consumer", consumer.bytes, consumer.type});
+    g.Satisfy(p, "in", in);
+    if (from_import) {
+      g.Satisfy(c, "x", x);
+    } else {
+      g.Satisfy(c, "x", ExportOf{p, "x"});
+    }
+    g.SetRoot(c);
+    return g;
+  };
+  auto bytes = Encode(graph(true));
+  ASSERT_TRUE(bytes.ok()) << bytes.status().ToString();
+  EXPECT_TRUE(CheckComposition(arena, graph(true), *bytes).ok());
+  util::Status s = CheckComposition(arena, graph(false), *bytes);
+  ASSERT_FALSE(s.ok());
+  EXPECT_NE(s.message().find("argument `x` is not export `x` of `provider`, as planned"),
+            std::string::npos)
+      << s.message();
+}
+
+void AppendU32(std::vector<uint8_t>& out, uint32_t v) {
+  do {
+    uint8_t b = v & 0x7f;
+    v >>= 7;
+    out.push_back(v != 0 ? (b | 0x80) : b);
+  } while (v != 0);
+}
+
+// A plug whose one type is a component type nested `levels` deep, exporting an empty instance
+// as `a:b/c`.
+std::vector<uint8_t> DeeplyNestedPlug(uint32_t levels) {
+  std::vector<uint8_t> type = {0x41, 0x00};
+  for (uint32_t i = 1; i < levels; ++i) {
+    std::vector<uint8_t> outer = {0x41, 0x01, 0x01};
+    for (uint8_t b : type) outer.push_back(b);
+    type = std::move(outer);
+  }
+  std::vector<uint8_t> out;
+  Append(out, {0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00});
+  out.push_back(0x07);
+  AppendU32(out, static_cast<uint32_t>(type.size() + 1));
+  out.push_back(0x01);
+  for (uint8_t b : type) out.push_back(b);
+  Append(out, {0x05, 0x03, 0x01, 0x01, 0x00});  // an instance of no inline exports
+  std::vector<uint8_t> exp;
+  Append(exp, {0x01, 0x00});
+  AppendName(exp, "a:b/c");
+  Append(exp, {0x05, 0x00, 0x00});
+  AppendSection(out, 0x0b, exp);
+  return out;
+}
+
+// The output embeds its inputs one level down: an input at the reader's nesting limit must still
+// fuse, not fail its own check.
+TEST(PlugTest, AnInputAtTheNestingLimitFuses) {
+  std::vector<uint8_t> socket;
+  Append(socket, {0x00, 0x61, 0x73, 0x6d, 0x0d, 0x00, 0x01, 0x00});
+  AppendSection(socket, 0x07, {0x01, 0x42, 0x00});
+  std::vector<uint8_t> imp;
+  Append(imp, {0x01, 0x00});
+  AppendName(imp, "a:b/c");
+  Append(imp, {0x05, 0x00});
+  AppendSection(socket, 0x0a, imp);
+  TypeArena arena;
+  ASSERT_TRUE(ReadComponent(arena, DeeplyNestedPlug(kMaxNesting)).ok());
+  ASSERT_FALSE(ReadComponent(arena, DeeplyNestedPlug(kMaxNesting + 1)).ok());
+  auto fused = Plug({{"plug.wasm", DeeplyNestedPlug(kMaxNesting)}}, {"socket.wasm", socket});
+  EXPECT_TRUE(fused.ok()) << fused.status().ToString();
 }
 
 }  // namespace

@@ -95,31 +95,52 @@ class Merger {
 };
 
 // The merged imports in an order where each comes after the imports whose types it uses.
+// Iterative: the number of imports, and so the length of a chain of them, is the input's.
 util::Result<std::vector<const ImportNode*>> OrderImports(const Merger& merged) {
   std::vector<const ImportNode*> order;
-  std::map<std::string, int> state;  // 1 visiting, 2 done
-  // Recursion depth: at most the number of imports, each visited once.
-  auto visit = [&](auto&& self, const ImportNode& m) -> util::Status {
-    int& st = state[m.name];
-    if (st == 2) return util::Status::Ok();
-    if (st == 1) {
-      return util::Unsupported("imports " + Q(m.name) + " and the ones it uses form a cycle");
-    }
-    st = 1;
-    for (const auto& [o, primitive] : ForeignTypes(m.name, m.entity)) {
-      const ImportNode* dep = merged.Find(o.import);
-      if (dep == nullptr && primitive) continue;  // written inline by the encoder
-      if (dep == nullptr) {
-        return util::Unsupported("import " + Q(m.name) + " uses " + Q(o.name) + " from " +
-                                 Q(o.import) + ", which is not imported");
-      }
-      RETURN_IF_ERROR(self(self, *dep));
-    }
-    state[m.name] = 2;
-    order.push_back(&m);
-    return util::Status::Ok();
+  enum class Mark : uint8_t { kNew, kVisiting, kPlaced };
+  std::unordered_map<std::string, Mark> mark;
+  struct Frame {
+    const ImportNode* node;
+    std::vector<const ImportNode*> uses;
+    size_t next;
   };
-  for (const ImportNode& m : merged.imports()) RETURN_IF_ERROR(visit(visit, m));
+  for (const ImportNode& start : merged.imports()) {
+    if (mark[start.name] != Mark::kNew) continue;
+    std::vector<Frame> stack;
+    auto enter = [&](const ImportNode& m) -> util::Status {
+      Frame f{&m, {}, 0};
+      for (const ForeignType& o : ForeignTypes(m.name, m.entity)) {
+        const ImportNode* dep = merged.Find(o.owner.import);
+        if (dep == nullptr && o.primitive) continue;  // written inline by the encoder
+        if (dep == nullptr) {
+          return util::Unsupported("import " + Q(m.name) + " uses " + Q(o.owner.name) +
+                                   " from " + Q(o.owner.import) + ", which is not imported");
+        }
+        f.uses.push_back(dep);
+      }
+      mark[m.name] = Mark::kVisiting;
+      stack.push_back(std::move(f));
+      return util::Status::Ok();
+    };
+    RETURN_IF_ERROR(enter(start));
+    while (!stack.empty()) {
+      Frame& f = stack.back();
+      if (f.next == f.uses.size()) {
+        mark[f.node->name] = Mark::kPlaced;
+        order.push_back(f.node);
+        stack.pop_back();
+        continue;
+      }
+      const ImportNode* dep = f.uses[f.next++];
+      const Mark m = mark[dep->name];
+      if (m == Mark::kPlaced) continue;
+      if (m == Mark::kVisiting) {
+        return util::Unsupported("imports " + Q(dep->name) + " and the ones it uses form a cycle");
+      }
+      RETURN_IF_ERROR(enter(*dep));
+    }
+  }
   return order;
 }
 
@@ -150,9 +171,17 @@ util::Result<Plan> PlanPlug(TypeArena& arena, std::span<const PlanInput> plugs,
     // One resource map per consumer: its imports that share a resource (store's `bucket`, used
     // by atomics) must bind it to the same provider resource.
     TypeMap resources;
+    // The socket looks through the plugs in order; a plug through those after it, then those
+    // before it, so that plugs listed top to bottom stack (two middlewares of one interface
+    // chain rather than import from each other).
+    std::vector<size_t> candidates;
+    for (size_t k = 1; k <= plugs.size(); ++k) {
+      const size_t p = consumer == socket_at ? k - 1 : (consumer + k) % (plugs.size() + 1);
+      if (p < plugs.size() && p != consumer) candidates.push_back(p);
+    }
     for (const auto& [name, wanted] : c.type->imports.items()) {
-      for (size_t p = 0; p < plugs.size() && !wires[consumer].contains(name); ++p) {
-        if (p == consumer) continue;
+      for (size_t p : candidates) {
+        if (wires[consumer].contains(name)) break;
         for (const auto& [export_name, provided] : plugs[p].type->exports.items()) {
           if (!NamesMatch(name, export_name)) continue;
           util::Status s = CheckSubtype(wanted, provided, resources);
@@ -202,22 +231,36 @@ util::Result<Plan> PlanPlug(TypeArena& arena, std::span<const PlanInput> plugs,
   for (size_t p = 0; p < plugs.size(); ++p) {
     if (used[p]) order_of_inputs.push_back(p);
   }
+  // A resource (or a type holding one) must be the plug's, so that is an error at once; a value
+  // type without one compares by structure, so another component's import of that interface may
+  // still supply it outside.
+  struct Pending {
+    std::string import, user, type, owner, provider;
+  };
+  std::vector<Pending> pending;
+  auto plugged_error = [](const Pending& p) {
+    return util::Status(util::Code::kTypeMismatch,
+                        "import " + Q(p.import) + " of " + Q(p.user) + " uses " + Q(p.type) +
+                            " from " + Q(p.owner) + ", which " + Q(p.provider) +
+                            " provides: that import cannot stay outside the composition; plug " +
+                            Q(p.import) + " as well, or do not plug " + Q(p.owner));
+  };
   for (size_t i : order_of_inputs) {
     const PlanInput& c = input(i);
     for (const auto& [name, e] : c.type->imports.items()) {
       if (wires[i].contains(name)) continue;
-      for (const auto& [o, primitive] : ForeignTypes(name, e)) {
-        auto w = wires[i].find(o.import);
-        if (w == wires[i].end() || primitive) continue;
-        return util::Status(util::Code::kTypeMismatch,
-                            "import " + Q(name) + " of " + Q(c.name) + " uses " + Q(o.name) +
-                                " from " + Q(o.import) + ", which " +
-                                Q(plugs[w->second.provider].name) +
-                                " provides: that import cannot stay outside the composition; "
-                                "plug " + Q(name) + " as well, or do not plug " + Q(o.import));
+      for (const ForeignType& o : ForeignTypes(name, e)) {
+        auto w = wires[i].find(o.owner.import);
+        if (w == wires[i].end() || o.primitive) continue;
+        Pending p{name, c.name, o.owner.name, o.owner.import, plugs[w->second.provider].name};
+        if (HoldsResource(o.type)) return plugged_error(p);
+        pending.push_back(std::move(p));
       }
       RETURN_IF_ERROR(merger.Add(name, e, c.name));
     }
+  }
+  for (const Pending& p : pending) {
+    if (merger.Find(p.owner) == nullptr) return plugged_error(p);
   }
   ASSIGN_OR_RETURN(std::vector<const ImportNode*> import_order, OrderImports(merger));
 

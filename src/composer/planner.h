@@ -3,11 +3,21 @@
 //  - each import of the socket is satisfied by the first plug, in the order given, with an export
 //    whose name matches (names.h) and whose type fits (type_check.h); a name that matches with a
 //    type that does not fit is an error naming the difference (wac skips such an export);
-//  - a plug used this way has its own imports satisfied the same way by the other plugs (never by
-//    itself), so `--plug cache.wasm --plug kv-redis.wasm app.wasm` wires app to cache and cache to
-//    kv-redis; components that would import from each other in a cycle are an error naming them;
+//  - a plug used this way has its own imports satisfied the same way by the other plugs, those
+//    after it in the order given first, then those before it (never by itself), so
+//    `--plug cache.wasm --plug kv-redis.wasm app.wasm` wires app to cache and cache to kv-redis,
+//    and middlewares listed top to bottom stack; components that would import from each other in
+//    a cycle are an error naming them;
 //  - what stays unsatisfied becomes an import of the result: one per name, the union of what each
-//    user needs (a conflict is an error), written after the imports whose types it uses.
+//    user needs (a conflict is an error), written after the imports whose types it uses. An
+//    import that stays may not use a resource of an import of the same component that a plug
+//    satisfies (outside, it would not be the plug's resource).
+//
+// Errors: kNotFound (no import of the socket matches any plug export), kTypeMismatch (a matching
+// name with a type that does not fit, an import that cannot stay outside, conflicting merged
+// imports), kInvalidArgument (a cycle), kUnsupported (an import that is not an instance, or uses
+// a type of an import that is not there). Each names the inputs and interfaces involved.
+// Not thread-safe: it adds types to `arena`.
 #ifndef COMPOSER_PLANNER_H_
 #define COMPOSER_PLANNER_H_
 

@@ -190,5 +190,82 @@ TEST(PlannerTest, NoMatchAtAllIsNotFoundListingWhatThePlugsExport) {
   EXPECT_NE(plan.status().message().find("a:other/thing"), std::string::npos);
 }
 
+TEST(PlannerTest, MiddlewaresOfOneInterfaceListedTopToBottomStack) {
+  Types t;
+  Entity kv = t.Interface({{"get", t.Func()}});
+  std::vector<PlanInput> plugs = {
+      t.Component("outer.wasm", {{"a:kv/store", kv}}, {{"a:kv/store", kv}}),
+      t.Component("inner.wasm", {{"a:kv/store", kv}}, {{"a:kv/store", kv}}),
+      t.Component("store.wasm", {}, {{"a:kv/store", kv}})};
+  PlanInput socket = t.Component("app.wasm", {{"a:kv/store", kv}}, {});
+  auto plan = PlanPlug(t.arena, plugs, socket);
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  // Nodes 0 outer, 1 inner, 2 store, 3 app.
+  EXPECT_EQ(ExportSource(*plan, 3, "a:kv/store")->component, ComponentId{0});
+  EXPECT_EQ(ExportSource(*plan, 0, "a:kv/store")->component, ComponentId{1});
+  EXPECT_EQ(ExportSource(*plan, 1, "a:kv/store")->component, ComponentId{2});
+  auto order = plan->graph.InstantiationOrder();
+  ASSERT_TRUE(order.ok());
+  EXPECT_EQ(*order, (std::vector<ComponentId>{ComponentId{2}, ComponentId{1}, ComponentId{0},
+                                              ComponentId{3}}));
+}
+
+// An interface `t:x/x` owning a type `r` (a record, or a resource), and `t:x/y` using it.
+struct OwnedType {
+  Entity x, y;
+};
+OwnedType Owning(Types& t, bool resource) {
+  Type* r = t.arena.New(resource ? K::kResource : K::kRecord);
+  if (!resource) r->members.push_back({"n", t.arena.PrimType(Prim::kU32)});
+  r->owner = {"t:x/x", "r"};
+  Type* x = t.arena.New(K::kInstance);
+  x->exports.Add("r", {Sort::kType, r});
+  x->exports.Add("f", {Sort::kFunc, t.Func()});
+  Type* use = t.arena.New(K::kFunc);
+  if (resource) {
+    Type* own = t.arena.New(K::kOwn);
+    own->a = r;
+    use->members.push_back({"v", own});
+  } else {
+    use->members.push_back({"v", r});
+  }
+  Type* y = t.arena.New(K::kInstance);
+  y->exports.Add("r", {Sort::kType, r});
+  y->exports.Add("g", {Sort::kFunc, use});
+  return {{Sort::kInstance, x}, {Sort::kInstance, y}};
+}
+
+// The socket's `t:x/x` is plugged and its `t:x/y` stays, using `r` of `t:x/x`.
+TEST(PlannerTest, AStayingImportMayUseAPluggedValueTypeThatAnotherImportSupplies) {
+  Types t;
+  OwnedType o = Owning(t, false);
+  // The plug itself imports `t:x/x`, unplugged: the outer `t:x/x` supplies `r` by structure.
+  std::vector<PlanInput> plugs = {t.Component("p.wasm", {{"t:x/x", o.x}}, {{"t:x/x", o.x}})};
+  PlanInput socket = t.Component("app.wasm", {{"t:x/x", o.x}, {"t:x/y", o.y}}, {});
+  auto plan = PlanPlug(t.arena, plugs, socket);
+  EXPECT_TRUE(plan.ok()) << plan.status().ToString();
+  // Without an outer `t:x/x`, `r` has nowhere to come from.
+  std::vector<PlanInput> alone = {t.Component("p.wasm", {}, {{"t:x/x", o.x}})};
+  auto refused = PlanPlug(t.arena, alone, socket);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(refused.status().message().find("cannot stay outside the composition"),
+            std::string::npos)
+      << refused.status().message();
+}
+
+TEST(PlannerTest, AStayingImportMayNotUseAPluggedResource) {
+  Types t;
+  OwnedType o = Owning(t, true);
+  std::vector<PlanInput> plugs = {t.Component("p.wasm", {{"t:x/x", o.x}}, {{"t:x/x", o.x}})};
+  PlanInput socket = t.Component("app.wasm", {{"t:x/x", o.x}, {"t:x/y", o.y}}, {});
+  auto plan = PlanPlug(t.arena, plugs, socket);
+  ASSERT_FALSE(plan.ok());
+  EXPECT_EQ(plan.status().code(), util::Code::kTypeMismatch);
+  EXPECT_NE(plan.status().message().find("import `t:x/y` of `app.wasm` uses `r` from `t:x/x`, "
+                                         "which `p.wasm` provides"),
+            std::string::npos)
+      << plan.status().message();
+}
+
 }  // namespace
 }  // namespace composer

@@ -4,6 +4,10 @@
 // what was written by type (output_check.h) before returning it. The output is deterministic.
 //
 // This is the composer's library entry point; the pieces it joins can be used on their own.
+// Errors: the reader's (malformed input, with its byte offset, or an unsupported construct, named),
+// the planner's (planner.h), the encoder's (kUnsupported), and "internal error: ..." when the
+// written output fails the check, which is a bug of this composer. Plug owns everything it makes;
+// separate calls share nothing, so they may run on separate threads.
 #ifndef COMPOSER_PLUG_H_
 #define COMPOSER_PLUG_H_
 

@@ -274,7 +274,7 @@ std::vector<ForeignType> ForeignTypes(const std::string& self, const Entity& e) 
     if (t == nullptr || !seen.insert(t).second) return;
     if (!t->owner.empty() && t->owner.import != self) {
       if (seen_owner.insert({t->owner.import, t->owner.name}).second) {
-        out.push_back({t->owner, t->kind == Type::Kind::kPrim});
+        out.push_back({t->owner, t->kind == Type::Kind::kPrim, t});
       }
       return;
     }
@@ -285,6 +285,31 @@ std::vector<ForeignType> ForeignTypes(const std::string& self, const Entity& e) 
   };
   walk(walk, e.type);
   return out;
+}
+
+bool HoldsResource(const Type* type) {
+  std::unordered_set<const Type*> seen;
+  // Recursion is bounded by the reader's nesting limit, as in ForeignTypes.
+  auto walk = [&](auto&& self, const Type* t) -> bool {
+    if (t == nullptr || !seen.insert(t).second) return false;
+    switch (t->kind) {
+      case Type::Kind::kResource:
+      case Type::Kind::kOwn:
+      case Type::Kind::kBorrow:
+        return true;
+      default:
+        break;
+    }
+    for (const Member& m : t->members) {
+      if (self(self, m.type)) return true;
+    }
+    if (self(self, t->a) || self(self, t->b)) return true;
+    for (const auto& [n, x] : t->exports.items()) {
+      if (self(self, x.type)) return true;
+    }
+    return false;
+  };
+  return walk(walk, type);
 }
 
 }  // namespace composer

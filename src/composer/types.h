@@ -163,8 +163,12 @@ class TypeArena {
 struct ForeignType {
   Owner owner;
   bool primitive;
+  const Type* type;  // the owned type as `e` uses it
 };
 std::vector<ForeignType> ForeignTypes(const std::string& self, const Entity& e);
+
+// Whether `type` is a resource or holds a handle to one, anywhere inside.
+bool HoldsResource(const Type* type);
 
 // Replaces nodes by `map` throughout `type`, rebuilding only what changes. `map` is extended with
 // the rebuilt nodes, so sharing is kept and repeated calls are cheap.

@@ -334,6 +334,17 @@ export const cases = [
     kv.atomics.swap(cas, bytes('created'));
     expect(text(b.get('k')) === '`created`', `after the swap the key reads ${text(b.get('k'))}`);
   }],
+  ['cas.swap-after-many-unused-handles', (kv, o, n) => {
+    if (!kv.draft2) throw new Skip("compare-and-swap is draft2's");
+    const b = kv.store.open(o.prefix + n);
+    for (let i = 0; i < 100; ++i) kv.atomics.Cas.new(b, 'unused')[Symbol.dispose]?.();
+    for (let i = 0; i < 300; ++i) kv.atomics.swap(kv.atomics.Cas.new(b, 'k'), bytes(String(i)));
+    const first = kv.atomics.Cas.new(b, 'k');
+    const second = kv.atomics.Cas.new(b, 'k2');
+    kv.atomics.swap(first, bytes('first'));
+    kv.atomics.swap(second, bytes('second'));
+    expect(text(b.get('k')) === '`first`', `after the swaps \`k\` reads ${text(b.get('k'))}`);
+  }],
   ['cas.fails-after-a-set', swapAfter((b, other) => other.set('k', bytes('changed')))],
   ['cas.fails-after-a-set-of-the-same-value', swapAfter((b) => b.set('k', bytes('before')))],
   ['cas.fails-after-a-delete', swapAfter((b) => b.delete('k'))],
