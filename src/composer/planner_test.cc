@@ -267,5 +267,36 @@ TEST(PlannerTest, AStayingImportMayNotUseAPluggedResource) {
       << plan.status().message();
 }
 
+// 200,000 imports that stay, each using a record of the one before: ordering them must not
+// recurse once per import (the input decides how many there are).
+TEST(PlannerTest, ALongChainOfImportsThatUseEachOtherIsOrderedWithoutRecursion) {
+  Types t;
+  constexpr int kImports = 200000;
+  Entity kv = t.Interface({{"get", t.Func()}});
+  std::vector<std::pair<std::string, Entity>> imports;
+  const Type* previous = t.arena.PrimType(Prim::kU32);
+  for (int i = 0; i < kImports; ++i) {
+    const std::string name = "t:chain/i" + std::to_string(i);
+    Type* r = t.arena.New(K::kRecord);
+    r->members.push_back({"v", previous});
+    r->owner = {name, "r"};
+    Type* inst = t.arena.New(K::kInstance);
+    inst->exports.Add("r", {Sort::kType, r});
+    imports.emplace_back(name, Entity{Sort::kInstance, inst});
+    previous = r;
+  }
+  Type* app = t.arena.New(K::kComponent);
+  app->imports.Add("a:kv/store", kv);
+  // The last first, so that each import's owner is met after it.
+  for (auto it = imports.rbegin(); it != imports.rend(); ++it) app->imports.Add(it->first, it->second);
+  std::vector<PlanInput> plugs = {t.Component("p.wasm", {}, {{"a:kv/store", kv}})};
+  auto plan = PlanPlug(t.arena, plugs, PlanInput{"app.wasm", {}, app});
+  ASSERT_TRUE(plan.ok()) << plan.status().ToString();
+  ASSERT_EQ(plan->graph.import_count(), static_cast<size_t>(kImports));
+  EXPECT_EQ(plan->graph.import(ImportId{0}).name, "t:chain/i0");
+  EXPECT_EQ(plan->graph.import(ImportId{kImports - 1}).name,
+            "t:chain/i" + std::to_string(kImports - 1));
+}
+
 }  // namespace
 }  // namespace composer
