@@ -5,6 +5,8 @@
 #include <string>
 #include <string_view>
 
+#include "util/status.h"
+
 namespace composer {
 
 // Whether an export named `provided` can satisfy an import named `wanted`: equal names, or the
@@ -12,9 +14,9 @@ namespace composer {
 // 1.x with 1.y, 0.2.x with 0.2.y; 0.2.0-draft only with itself).
 bool NamesMatch(std::string_view wanted, std::string_view provided);
 
-// `name` between backquotes, for messages. Never cut: the composer's messages name interfaces
-// and files in full.
-inline std::string Q(std::string_view name) { return "`" + std::string(name) + "`"; }
+// `name` between backquotes, for messages (util::Quoted), never cut: the composer's messages name
+// interfaces and files in full.
+inline std::string Q(std::string_view name) { return util::Quoted(name, util::kWhole); }
 
 }  // namespace composer
 

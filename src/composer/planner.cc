@@ -175,10 +175,9 @@ util::Result<Plan> PlanPlug(TypeArena& arena, std::span<const PlanInput> plugs,
     // before it, so that plugs listed top to bottom stack (two middlewares of one interface
     // chain rather than import from each other).
     std::vector<size_t> candidates;
-    for (size_t k = 1; k <= plugs.size(); ++k) {
-      const size_t p = consumer == socket_at ? k - 1 : (consumer + k) % (plugs.size() + 1);
-      if (p < plugs.size() && p != consumer) candidates.push_back(p);
-    }
+    const size_t first = consumer == socket_at ? 0 : consumer + 1;
+    for (size_t p = first; p < plugs.size(); ++p) candidates.push_back(p);
+    for (size_t p = 0; p < first && p < consumer; ++p) candidates.push_back(p);
     for (const auto& [name, wanted] : c.type->imports.items()) {
       for (size_t p : candidates) {
         if (wires[consumer].contains(name)) break;
@@ -203,6 +202,21 @@ util::Result<Plan> PlanPlug(TypeArena& arena, std::span<const PlanInput> plugs,
           }
           break;
         }
+      }
+    }
+    // A plugged import may not use a resource of an import of the same component that stays
+    // outside: the plug's export brings its own resource, which the outside one can never be.
+    for (const auto& [name, wire] : wires[consumer]) {
+      const Entity* wanted = c.type->imports.Find(name);
+      for (const ForeignType& o : ForeignTypes(name, *wanted)) {
+        if (wires[consumer].contains(o.owner.import) || !HoldsResource(o.type)) continue;
+        return util::Status(util::Code::kTypeMismatch,
+                            "import " + Q(name) + " of " + Q(c.name) + " uses " +
+                                Q(o.owner.name) + " from " + Q(o.owner.import) +
+                                ", which stays outside the composition, while " +
+                                Q(plugs[wire.provider].name) + " provides " + Q(name) +
+                                " with a resource of its own; plug " + Q(o.owner.import) +
+                                " as well, or do not plug " + Q(name));
       }
     }
   }

@@ -11,7 +11,8 @@
 //  - what stays unsatisfied becomes an import of the result: one per name, the union of what each
 //    user needs (a conflict is an error), written after the imports whose types it uses. An
 //    import that stays may not use a resource of an import of the same component that a plug
-//    satisfies (outside, it would not be the plug's resource).
+//    satisfies (outside, it would not be the plug's resource), nor may a plugged import use a
+//    resource of one that stays (the plug's export brings its own).
 //
 // Errors: kNotFound (no import of the socket matches any plug export), kTypeMismatch (a matching
 // name with a type that does not fit, an import that cannot stay outside, conflicting merged

@@ -298,5 +298,23 @@ TEST(PlannerTest, ALongChainOfImportsThatUseEachOtherIsOrderedWithoutRecursion) 
             "t:chain/i" + std::to_string(kImports - 1));
 }
 
+// The socket's `t:x/y` (using the resource `r` of `t:x/x`) is plugged, and its `t:x/x` stays
+// outside: the plug's `t:x/y` has a resource of its own, which the outside `r` can never be.
+// (Found by plug_fuzzer: the output failed the composer's own check.)
+TEST(PlannerTest, APluggedImportMayNotUseAResourceOfOneThatStays) {
+  Types t;
+  OwnedType mine = Owning(t, true);
+  OwnedType theirs = Owning(t, true);
+  std::vector<PlanInput> plugs = {t.Component("p.wasm", {}, {{"t:x/y", theirs.y}})};
+  PlanInput socket = t.Component("app.wasm", {{"t:x/x", mine.x}, {"t:x/y", mine.y}}, {});
+  auto plan = PlanPlug(t.arena, plugs, socket);
+  ASSERT_FALSE(plan.ok());
+  EXPECT_EQ(plan.status().code(), util::Code::kTypeMismatch);
+  EXPECT_NE(plan.status().message().find("import `t:x/y` of `app.wasm` uses `r` from `t:x/x`, "
+                                         "which stays outside the composition"),
+            std::string::npos)
+      << plan.status().message();
+}
+
 }  // namespace
 }  // namespace composer

@@ -1,11 +1,12 @@
-// Result<T>: either a value of type T or an error Status. Absence is not an error: a lookup that
-// may miss returns Result<std::optional<T>>.
+// Result<T>: one value that is either a T or a non-OK Status. Absence is not an error: a lookup
+// that may miss returns Result<std::optional<T>>.
 #ifndef UTIL_RESULT_H_
 #define UTIL_RESULT_H_
 
+#include <cassert>
 #include <cstdlib>
-#include <optional>
 #include <utility>
+#include <variant>
 
 #include "util/status.h"
 
@@ -14,14 +15,20 @@ namespace util {
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}         // NOLINT: implicit by design
-  Result(Status status) : status_(std::move(status)) {  // NOLINT: implicit by design
-    if (status_.ok()) status_ = Status(Code::kInvalidArgument, "Result built from an OK status");
+  Result(T value) : v_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
+  // REQUIRES: !status.ok(). An OK status here is a programming error: a debug build stops at
+  // once; a release build keeps the Result an error (kInvalidArgument) rather than invent a value.
+  Result(Status status) : v_(std::in_place_index<1>, std::move(status)) {  // NOLINT: implicit
+    assert(!std::get<1>(v_).ok() && "util::Result built from an OK status");
+    if (std::get<1>(v_).ok()) {
+      std::get<1>(v_) = Status(Code::kInvalidArgument, "internal error: Result built from an OK status");
+    }
   }
 
-  bool ok() const { return value_.has_value(); }
-  const Status& status() const { return status_; }
-  Status take_status() && { return std::move(status_); }
+  bool ok() const { return v_.index() == 0; }
+  // OK when ok(), else the error.
+  const Status& status() const { return ok() ? OkStatus() : std::get<1>(v_); }
+  Status take_status() && { return ok() ? Status::Ok() : std::move(std::get<1>(v_)); }
 
   // REQUIRES: ok(). Checked: a violation aborts rather than read garbage.
   T& value() & { return Checked(); }
@@ -35,12 +42,11 @@ class [[nodiscard]] Result {
 
  private:
   T& Checked() {
-    if (!value_) std::abort();
-    return *value_;
+    if (!ok()) std::abort();
+    return std::get<0>(v_);
   }
 
-  std::optional<T> value_;
-  Status status_;
+  std::variant<T, Status> v_;  // the value, or a non-OK status
 };
 
 }  // namespace util

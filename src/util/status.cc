@@ -64,6 +64,11 @@ std::string Status::ToString() const {
   return text;
 }
 
+const Status& OkStatus() {
+  static const Status ok;
+  return ok;
+}
+
 std::string Quoted(std::string_view name, size_t max_bytes) {
   std::string q = "`";
   q.append(name.substr(0, Utf8PrefixLength(name, max_bytes)));

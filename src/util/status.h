@@ -60,6 +60,9 @@ class [[nodiscard]] Status {
   std::optional<uint64_t> offset_;
 };
 
+// One OK status that lives for the whole program, for what returns a status by reference.
+const Status& OkStatus();
+
 // Factories, one per code, so call sites read as what went wrong.
 inline Status NotFound(std::string m) { return {Code::kNotFound, std::move(m)}; }
 inline Status InvalidArgument(std::string m) { return {Code::kInvalidArgument, std::move(m)}; }
