@@ -2,7 +2,8 @@
 // this project's components, and pairs of small components from tests/corpus/jco.
 //   node fuzz/plug_seeds.mjs COMPONENTS_DIR OUT_DIR
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const [components, out] = process.argv.slice(2);
 mkdirSync(out, { recursive: true });
@@ -24,7 +25,8 @@ seed('demo-memory', [c('kv_demo'), c('kv-memory')]);
 seed('demo2-file', [c('kv_demo_draft2'), c('kv-file')]);
 seed('conformance-prefix-memory', [c('kv_conformance'), c('kv-prefix'), c('kv-memory')]);
 seed('prefix-memory', [c('kv-prefix'), c('kv-memory')]);
-const corpus = join(import.meta.dirname, '..', 'tests', 'corpus', 'jco');
+// (import.meta.dirname is newer than Debian 12's Node 18.)
+const corpus = join(dirname(fileURLToPath(import.meta.url)), '..', 'tests', 'corpus', 'jco');
 const small = readdirSync(corpus).filter((f) => f.endsWith('.wasm')).sort()
   .filter((f) => readFileSync(join(corpus, f)).length < 16 << 10);
 for (let i = 0; i + 1 < small.length; i += 2) {
