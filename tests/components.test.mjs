@@ -32,7 +32,7 @@ test('kv_demo_draft2 imports the draft2 contract only and exports wasi:cli/run',
 });
 
 test('kv-memory gives the bucket resource a destructor', () => {
-  // A misnamed #[dtor] export is dropped silently by `component new` (toolchain-notes.md).
+  // A misnamed #[dtor] export is dropped silently by `component new` (docs/toolchain.md).
   assert.match(jco('print', component('kv-memory')), /\(resource \(rep i32\) \(dtor/);
 });
 

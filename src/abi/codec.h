@@ -15,7 +15,7 @@
 //   void Free(uint32_t addr);                         // never called for an empty buffer
 // abi/guest.h has the policy over a component's own linear memory; abi/test_memory.h a checked
 // arena for native tests. Empty strings and lists get address `align`, as cabi_realloc returns for
-// size 0, and are never freed (toolchain-notes.md: freeing address 1 traps).
+// size 0, and are never freed (docs/toolchain.md: freeing address 1 traps).
 //
 // Memory written by the runtime is well-formed (it validated what it lifted); Load aborts on a
 // discriminant out of range rather than read undefined memory.

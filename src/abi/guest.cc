@@ -12,8 +12,8 @@ uint32_t GuestMemory::Allocate(uint32_t align, uint32_t size) {
 
 }  // namespace cabi
 
-// The allocator the runtime calls to place strings and lists in our memory (CanonicalABI.md,
-// `realloc` option). Size 0 returns `align` itself, a non-null address that is never freed.
+// The allocator the runtime calls to place strings and lists in our memory (docs/canonical-abi.md,
+// "Names"). Size 0 returns `align` itself, a non-null address that is never freed.
 // Out of memory is a trap: there is nothing else a callee of the runtime can do.
 extern "C" __attribute__((export_name("cabi_realloc"))) void* cabi_realloc(void* old_ptr,
                                                                            size_t old_size,

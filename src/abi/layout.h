@@ -3,8 +3,8 @@
 // A descriptor is an empty struct naming a WIT type: cabi::String, cabi::List<cabi::U8>,
 // cabi::Result<cabi::Option<cabi::List<cabi::U8>>, Error>. Each has
 //   Value      the owning C++ type a lifted value becomes (std::string, std::vector, ...);
-//   kLayout    its size and alignment in linear memory (CanonicalABI.md "Alignment", "Element
-//   Size"); kFlat      how many core values it flattens to ("Flattening").
+//   kLayout    its size and alignment in linear memory;
+//   kFlat      how many core values it flattens to (docs/canonical-abi.md, "Values").
 // Layouts are computed here, at compile time, for wasm32 whatever the host: pointers are 32-bit
 // addresses. So the same numbers hold natively (unit tests) and in a component.
 //

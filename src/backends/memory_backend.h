@@ -6,7 +6,7 @@
 // is the sequence number to resume at. Keys present for a whole walk keep their numbers, so the
 // walk returns each of them exactly once, whatever is added or deleted meanwhile, also across the
 // compactions that drop deleted entries; a key deleted and re-added gets a new number and may show
-// up again, as product.md allows for keys that changed during the walk.
+// up again, as docs/contract.md allows for keys that changed during the walk.
 //
 // Compare-and-swap versions: every change takes the next number of one clock; a present key's
 // version is the number of its latest change, an absent key's the number of the bucket's latest

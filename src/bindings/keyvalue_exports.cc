@@ -30,7 +30,8 @@ namespace {
 using cabi::GuestMemory;
 
 // One return area serves every export: a call's results are read and post-returned before the
-// runtime lets the next call in (CanonicalABI.md: no reentrance into a sync export).
+// runtime lets the next call in (docs/canonical-abi.md, "Ownership across a call": a synchronous
+// export is never reentered).
 alignas(kReturnAreaAlign) uint8_t g_return_area[kReturnAreaSize];
 
 uint32_t ReturnArea() { return cabi::AddressOf(g_return_area); }

@@ -1,5 +1,5 @@
 // The export side of wasi:keyvalue@0.2.0-draft (store, atomics, batch): core functions named as
-// wit-component expects (canonical-abi-cpp.md §1, legacy names) that lift their arguments, call a
+// wit-component expects (docs/canonical-abi.md, "Names") that lift their arguments, call a
 // kv::Store and lower the results. A provider component links keyvalue_exports.cc and defines
 // MakeProviderStore(); nothing else.
 //

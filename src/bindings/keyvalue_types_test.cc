@@ -1,4 +1,4 @@
-// The wasi:keyvalue@0.2.0-draft layouts, checked against canonical-abi-cpp.md §3.1 and 3.2b.
+// The wasi:keyvalue@0.2.0-draft layouts, checked against the WIT by the canonical ABI's rules (docs/canonical-abi.md, "Values").
 #include "bindings/keyvalue_types.h"
 
 #include <gtest/gtest.h>

@@ -1,5 +1,5 @@
 // The engine's front door: a Store opens Buckets over any StoreBackend and enforces what every
-// provider promises (product.md, "Contract decisions") before a backend sees a call: key, value and
+// provider promises (docs/contract.md) before a backend sees a call: key, value and
 // batch limits with errors that name the limit, the optional bucket allow-list.
 //
 // Errors use util::Code: kNoSuchStore and kAccessDenied map to the WIT cases of the same names,

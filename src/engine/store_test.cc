@@ -1,4 +1,4 @@
-// Contract decisions of product.md, checked on the engine with the in-memory backend.
+// The contract decisions (docs/contract.md), checked on the engine with the in-memory backend.
 #include "engine/store.h"
 
 #include <gtest/gtest.h>
