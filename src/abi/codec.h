@@ -3,7 +3,8 @@
 //   Codec<D>::Store(mem, addr, value)  writes `value` at addr, allocating its strings and lists
 //                                      with mem.Allocate (as cabi_realloc would);
 //   Codec<D>::Load(mem, addr)          copies the value at addr into an owning D::Value;
-//   Codec<D>::Release(mem, addr)       frees every buffer reachable from the value at addr.
+//   Codec<D>::Release(mem, addr)       frees every buffer reachable from the value at addr;
+//   Take<D>(mem, addr)                 Load, then Release: an import's result, taken.
 //
 // The three cover both directions of a call:
 //   export results: Store into a return area; the post-return function Releases it;
@@ -310,6 +311,15 @@ struct Codec<Option<T>> {
       Codec<T>::Release(mem, addr + O::kVariant.payload_offset);
   }
 };
+
+// The value at `addr`, loaded, and everything it points to released: how a caller takes the
+// result an import wrote into its return area.
+template <class D, class Mem>
+typename D::Value Take(Mem& mem, uint32_t addr) {
+  typename D::Value value = Codec<D>::Load(mem, addr);
+  Codec<D>::Release(mem, addr);
+  return value;
+}
 
 }  // namespace cabi
 

@@ -88,6 +88,18 @@ TEST(CodecTest, PlacedBytesHandOverTheirBufferAndAreFreedLikeAList) {
   EXPECT_EQ(mem.live_allocations(), 1u);
 }
 
+TEST(CodecTest, TakeLoadsAndReleases) {
+  using R = Option<List<U8>>;
+  TestMemory mem;
+  uint32_t area = mem.Allocate(4, R::kLayout.size);
+  Codec<R>::Store(mem, area, std::vector<uint8_t>{1, 2, 3});
+  EXPECT_EQ(mem.live_allocations(), 2u);
+  auto taken = Take<R>(mem, area);
+  ASSERT_TRUE(taken.has_value());
+  EXPECT_EQ(*taken, (std::vector<uint8_t>{1, 2, 3}));
+  EXPECT_EQ(mem.live_allocations(), 1u);  // only the area itself
+}
+
 TEST(CodecTest, BytesLandWhereTheLayoutSays) {
   // result<u64, error>: discriminant at 0, payload at 8.
   using R = Result<U64, Variant<Unit, Unit, String>>;

@@ -38,8 +38,7 @@ util::Status FromWitError(const Error::Value& error) {
 template <class ResultT>
 util::Result<typename ResultT::Ok::Value> Take(const ReturnArea& area) {
   cabi::GuestMemory mem;
-  auto value = cabi::Codec<ResultT>::Load(mem, area.addr());
-  cabi::Codec<ResultT>::Release(mem, area.addr());
+  auto value = cabi::Take<ResultT>(mem, area.addr());
   if (value.index() == 1) return FromWitError(std::get<1>(value));
   return std::move(std::get<0>(value));
 }
@@ -263,8 +262,7 @@ util::Result<std::optional<ImportedCas>> ImportedCas::Swap(ImportedCas cas, kv::
   cas.table_->swap(handle, AddressOf(value.data()), static_cast<uint32_t>(value.size()),
                   area.addr());
   cabi::GuestMemory mem;
-  auto result = cabi::Codec<SwapResult>::Load(mem, area.addr());
-  cabi::Codec<SwapResult>::Release(mem, area.addr());
+  auto result = cabi::Take<SwapResult>(mem, area.addr());
   if (result.index() == 0) return std::optional<ImportedCas>();
   auto& error = std::get<1>(result);
   if (error.index() == kCasFailed) {

@@ -18,8 +18,7 @@ const char* WasiGetEnv(const char* name) {
     alignas(8) uint8_t area[8];
     wasi_get_environment(cabi::AddressOf(area));
     cabi::GuestMemory mem;
-    auto pairs = cabi::Codec<Pairs>::Load(mem, cabi::AddressOf(area));
-    cabi::Codec<Pairs>::Release(mem, cabi::AddressOf(area));
+    auto pairs = cabi::Take<Pairs>(mem, cabi::AddressOf(area));
     std::map<std::string, std::string> out;
     for (auto& [k, v] : pairs) out.emplace(std::move(k), std::move(v));
     return out;

@@ -111,9 +111,7 @@ struct alignas(8) Area {
 template <class D>
 typename D::Value Take(const Area& area) {
   cabi::GuestMemory mem;
-  auto v = cabi::Codec<D>::Load(mem, area.addr());
-  cabi::Codec<D>::Release(mem, area.addr());
-  return v;
+  return cabi::Take<D>(mem, area.addr());
 }
 
 // Waits until `pollable` is ready or `deadline_ns` (monotonic) passes; drops `pollable`.
