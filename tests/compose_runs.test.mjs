@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { prepareCommand } from '../tools/command.mjs';
+import { runOnce } from '../tools/command.mjs';
 import { component, fuse, wac } from './lib/project.mjs';
 import { componentWit, validate, wasmTools } from './lib/wasm_tools.mjs';
 
@@ -23,14 +23,9 @@ function tool(path, args) {
 async function outputs(path) {
   const out = {};
   for (const [runner, jco] of [['wasmtime', undefined], ['jco', '1.21']]) {
-    const cmd = await prepareCommand(path, { runner, jco });
-    try {
-      const r = cmd.run([]);
-      assert.equal(r.status, 0, `${path} on ${runner}: ${r.stderr}`);
-      out[runner] = r.stdout;
-    } finally {
-      cmd.dispose();
-    }
+    const r = await runOnce(path, { runner, jco });
+    assert.equal(r.status, 0, `${path} on ${runner}: ${r.stderr}`);
+    out[runner] = r.stdout;
   }
   return out;
 }

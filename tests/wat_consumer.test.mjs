@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { transpile } from '@bytecodealliance/jco';
-import { prepareCommand } from '../tools/command.mjs';
+import { runOnce } from '../tools/command.mjs';
 import { component, fuse, root, wac } from './lib/project.mjs';
 import { wasmtimeBinary } from '../tools/command.mjs';
 import { componentWit, validate, wasmTools } from './lib/wasm_tools.mjs';
@@ -95,16 +95,20 @@ function build(work, name, { expected = 'yes', world = 'async-consumer', wit = w
 
 // Exit statuses of the fused command on wasmtime and on jco 1.21.
 async function runs(path) {
-  const out = {};
-  for (const [runner, jco] of [['wasmtime', undefined], ['jco', '1.21']]) {
-    const cmd = await prepareCommand(path, { runner, jco });
-    try {
-      out[runner] = cmd.run([]).status;
-    } finally {
-      cmd.dispose();
-    }
-  }
-  return out;
+  return {
+    wasmtime: (await runOnce(path, { runner: 'wasmtime' })).status,
+    jco: (await runOnce(path, { runner: 'jco', jco: '1.21' })).status,
+  };
+}
+
+// `consumer` fused with kv-memory into `work`, validated by wasm-tools and inspected against the
+// golden `golden`.
+function fuseChecked(work, consumer, golden) {
+  const fused = join(work, 'fused.wasm');
+  tool(fuse, ['plug', '--plug', component('kv-memory'), consumer, '-o', fused]);
+  assert.equal(validate(fused), '', 'wasm-tools validate');
+  expectInspect(fused, golden);
+  return fused;
 }
 
 test('a consumer with async built-ins inside is fused and runs, as wac composes it', async () => {
@@ -114,11 +118,7 @@ test('a consumer with async built-ins inside is fused and runs, as wac composes 
     assert.match(spawnSync(wasmTools, ['print', consumer], { encoding: 'utf8' }).stdout,
       /canon waitable-set\.new/, 'the consumer has the async built-ins');
     const plug = component('kv-memory');
-    const fused = join(work, 'fused.wasm');
-    const r = spawnSync(fuse, ['plug', '--plug', plug, consumer, '-o', fused], { encoding: 'utf8' });
-    assert.equal(r.status, 0, r.stderr);
-    assert.equal(validate(fused), '', 'wasm-tools validate');
-    expectInspect(fused, 'fused.txt');
+    const fused = fuseChecked(work, consumer, 'fused.txt');
 
     // The run: the value goes through kv-memory and back.
     assert.deepEqual(await runs(fused), { wasmtime: 0, jco: 0 });
@@ -154,10 +154,7 @@ test('stream and future types at the boundary are re-encoded as wasmtime provide
   try {
     const plug = component('kv-memory');
     const consumer = build(work, 'consumer', { world: 'async-consumer-streams' });
-    const fused = join(work, 'fused.wasm');
-    tool(fuse, ['plug', '--plug', plug, consumer, '-o', fused]);
-    assert.equal(validate(fused), '');
-    expectInspect(fused, 'fused-streams.txt');
+    const fused = fuseChecked(work, consumer, 'fused-streams.txt');
     // wasmtime instantiates it against its WASI 0.3 (the import's types must match its own) and
     // the run stores and reads back the value.
     assert.deepEqual(runP3(fused), { status: 0, stderr: '' });
@@ -183,13 +180,8 @@ test('stream and future types at the boundary are re-encoded as wasmtime provide
 // jco 1.21's exit status for `path`, with the headers interface from headers.mjs.
 async function runWithHeaders(path) {
   const map = { 'test:async-consumer/headers': join(here, 'headers.mjs') };
-  const cmd = await prepareCommand(path, { runner: 'jco', jco: '1.21', map });
-  try {
-    const r = cmd.run([]);
-    return { status: r.status, stderr: r.stderr };
-  } finally {
-    cmd.dispose();
-  }
+  const r = await runOnce(path, { runner: 'jco', jco: '1.21', map });
+  return { status: r.status, stderr: r.stderr };
 }
 
 test('a resource type alias at the boundary stays an alias of its resource', async () => {
@@ -197,10 +189,7 @@ test('a resource type alias at the boundary stays an alias of its resource', asy
   try {
     const plug = component('kv-memory');
     const consumer = build(work, 'consumer', { world: 'async-consumer-alias' });
-    const fused = join(work, 'fused.wasm');
-    tool(fuse, ['plug', '--plug', plug, consumer, '-o', fused]);
-    assert.equal(validate(fused), '');
-    expectInspect(fused, 'fused-alias.txt');
+    const fused = fuseChecked(work, consumer, 'fused-alias.txt');
     assert.match(readFileSync(join(here, 'fused-alias.txt'), 'utf8'), /trailers: type/);
     assert.deepEqual(await runWithHeaders(fused), { status: 0, stderr: '' });
     const wrong = build(work, 'wrong', { world: 'async-consumer-alias', expected: 'yeS' });

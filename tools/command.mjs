@@ -100,6 +100,16 @@ try {
   };
 }
 
+// One run of a command component: prepared, run with `args` (spawnSync's result) and disposed.
+export async function runOnce(componentPath, options = {}, args = [], runOptions = {}) {
+  const cmd = await prepareCommand(componentPath, options);
+  try {
+    return cmd.run(args, runOptions);
+  } finally {
+    cmd.dispose();
+  }
+}
+
 // The `wasmtime run` arguments for a component run with `env` (the KV_* variables are passed on).
 export function wasmtimeArgs(componentPath, env, args = []) {
   const flags = ['run', '-S', 'inherit-network=y', '-S', 'allow-ip-name-lookup=y'];
