@@ -70,18 +70,25 @@ Read ReadInto(TypeArena& arena, std::vector<uint8_t> bytes) {
   return {std::move(bytes), t.ok() ? *t : nullptr};
 }
 
-// provider: imports `in`, exports it as `x`; consumer: imports `x`. The result imports `in`.
-TEST(OutputCheckTest, AnEncodedGraphPassesTheCheck) {
-  TypeArena arena;
-  Read provider = ReadInto(arena, Component("in", false, "x"));
-  Read consumer = ReadInto(arena, Component("x", false));
+// The graph `provider` -> `consumer`: the result's import `in` (of type `in_type`) satisfies the
+// provider's `in`, and the provider's export `x` the consumer's `x`.
+CompositionGraph Chain(const Read& provider, const Read& consumer, const Entity& in_type) {
   CompositionGraph g;
-  const ImportId in = g.AddImport({"in", *provider.type->imports.Find("in"), "provider"});
+  const ImportId in = g.AddImport({"in", in_type, "provider"});
   const ComponentId p = g.AddComponent({"provider", provider.bytes, provider.type});
   const ComponentId c = g.AddComponent({"consumer", consumer.bytes, consumer.type});
   g.Satisfy(p, "in", in);
   g.Satisfy(c, "x", ExportOf{p, "x"});
   g.SetRoot(c);
+  return g;
+}
+
+// provider: imports `in`, exports it as `x`; consumer: imports `x`. The result imports `in`.
+TEST(OutputCheckTest, AnEncodedGraphPassesTheCheck) {
+  TypeArena arena;
+  Read provider = ReadInto(arena, Component("in", false, "x"));
+  Read consumer = ReadInto(arena, Component("x", false));
+  CompositionGraph g = Chain(provider, consumer, *provider.type->imports.Find("in"));
   auto bytes = Encode(g);
   ASSERT_TRUE(bytes.ok()) << bytes.status().ToString();
   util::Status s = CheckComposition(arena, g, *bytes);
@@ -116,18 +123,8 @@ TEST(OutputCheckTest, ImportsOtherThanThePlannedOnesAreCaught) {
   Read provider = ReadInto(arena, Component("in", false, "x"));
   Read consumer = ReadInto(arena, Component("x", false));
   Read other = ReadInto(arena, Component("in", true));
-  auto graph = [&](const Entity& import) {
-    CompositionGraph g;
-    const ImportId in = g.AddImport({"in", import, "provider"});
-    const ComponentId p = g.AddComponent({"provider", provider.bytes, provider.type});
-    const ComponentId c = g.AddComponent({"consumer", consumer.bytes, consumer.type});
-    g.Satisfy(p, "in", in);
-    g.Satisfy(c, "x", ExportOf{p, "x"});
-    g.SetRoot(c);
-    return g;
-  };
-  CompositionGraph written = graph(*provider.type->imports.Find("in"));
-  CompositionGraph planned = graph(*other.type->imports.Find("in"));
+  CompositionGraph written = Chain(provider, consumer, *provider.type->imports.Find("in"));
+  CompositionGraph planned = Chain(provider, consumer, *other.type->imports.Find("in"));
   auto bytes = Encode(written);
   ASSERT_TRUE(bytes.ok());
   util::Status s = CheckComposition(arena, planned, *bytes);
@@ -141,20 +138,14 @@ TEST(OutputCheckTest, MissingInstantiationsAreCaught) {
   Read provider = ReadInto(arena, Component("in", false, "x"));
   Read consumer = ReadInto(arena, Component("x", false));
   CompositionGraph alone;
-  const ImportId x = alone.AddImport({"x", *consumer.type->imports.Find("x"), "consumer"});
+  const ImportId x = alone.AddImport({"in", *consumer.type->imports.Find("x"), "consumer"});
   const ComponentId c1 = alone.AddComponent({"consumer", consumer.bytes, consumer.type});
   alone.Satisfy(c1, "x", x);
   alone.SetRoot(c1);
   auto bytes = Encode(alone);
   ASSERT_TRUE(bytes.ok());
 
-  CompositionGraph two;
-  const ImportId in = two.AddImport({"x", *consumer.type->imports.Find("x"), "provider"});
-  const ComponentId p = two.AddComponent({"provider", provider.bytes, provider.type});
-  const ComponentId c2 = two.AddComponent({"consumer", consumer.bytes, consumer.type});
-  two.Satisfy(p, "in", in);
-  two.Satisfy(c2, "x", ExportOf{p, "x"});
-  two.SetRoot(c2);
+  CompositionGraph two = Chain(provider, consumer, *provider.type->imports.Find("in"));
   util::Status s = CheckComposition(arena, two, *bytes);
   ASSERT_FALSE(s.ok());
   EXPECT_NE(s.message().find("instantiates 1 components where the plan has 2"), std::string::npos)
