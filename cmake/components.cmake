@@ -61,11 +61,13 @@ kv_component(kv-memory provider none
   src/bindings/keyvalue_exports.cc
   src/abi/guest.cc
   src/abi/no_stdio.cc)
+target_link_libraries(kv-memory-core PRIVATE kv_memory)
 
 kv_component(kv-file provider reactor
   components/kv-file/provider.cc
   src/bindings/keyvalue_exports.cc
   src/abi/guest.cc)
+target_link_libraries(kv-file-core PRIVATE kv_file)
 
 # The middleware: the export glue over the import glue (components/kv-prefix).
 kv_component(kv-prefix middleware none
