@@ -150,54 +150,72 @@ struct Wire {
   std::string export_name;
 };
 
-}  // namespace
+// The inputs by index, the plugs first and the socket last, and what step 1 found.
+struct Matching {
+  std::span<const PlanInput> plugs;
+  const PlanInput* socket;
+  std::vector<std::map<std::string, Wire>> wires;  // per input: its plugged imports
+  std::vector<bool> used;                          // per input: part of the composition
 
-util::Result<Plan> PlanPlug(TypeArena& arena, std::span<const PlanInput> plugs,
-                            const PlanInput& socket) {
-  Plan plan;
-  // Inputs by index: the plugs, then the socket.
-  const size_t n = plugs.size() + 1;
-  const size_t socket_at = plugs.size();
-  auto input = [&](size_t i) -> const PlanInput& { return i == socket_at ? socket : plugs[i]; };
+  size_t socket_at() const { return plugs.size(); }
+  size_t size() const { return plugs.size() + 1; }
+  const PlanInput& input(size_t i) const { return i == socket_at() ? *socket : plugs[i]; }
+  // The inputs used, the socket first, then the plugs in the order given.
+  std::vector<size_t> UsedInputs() const {
+    std::vector<size_t> out{socket_at()};
+    for (size_t p = 0; p < plugs.size(); ++p) {
+      if (used[p]) out.push_back(p);
+    }
+    return out;
+  }
+};
 
-  // 1. Match imports to plug exports, from the socket on through every plug it comes to use.
-  std::vector<std::map<std::string, Wire>> wires(n);
-  std::vector<bool> used(n, false);
-  std::vector<size_t> queue{socket_at};
-  used[socket_at] = true;
+// The plugs an input's imports are looked for in: for the socket, every plug in order; for a
+// plug, those after it, then those before it, so that plugs listed top to bottom stack (two
+// middlewares of one interface chain rather than import from each other).
+std::vector<size_t> Candidates(const Matching& m, size_t consumer) {
+  std::vector<size_t> out;
+  const size_t first = consumer == m.socket_at() ? 0 : consumer + 1;
+  for (size_t p = first; p < m.plugs.size(); ++p) out.push_back(p);
+  for (size_t p = 0; p < first && p < consumer; ++p) out.push_back(p);
+  return out;
+}
+
+// Step 1: matches imports to plug exports, from the socket on through every plug it comes to
+// use.
+util::Status Match(Matching& m, Plan& plan) {
+  m.wires.assign(m.size(), {});
+  m.used.assign(m.size(), false);
+  std::vector<size_t> queue{m.socket_at()};
+  m.used[m.socket_at()] = true;
   for (size_t q = 0; q < queue.size(); ++q) {
     const size_t consumer = queue[q];
-    const PlanInput& c = input(consumer);
+    const PlanInput& c = m.input(consumer);
+    auto& wires = m.wires[consumer];
     // One resource map per consumer: its imports that share a resource (store's `bucket`, used
     // by atomics) must bind it to the same provider resource.
     TypeMap resources;
-    // The socket looks through the plugs in order; a plug through those after it, then those
-    // before it, so that plugs listed top to bottom stack (two middlewares of one interface
-    // chain rather than import from each other).
-    std::vector<size_t> candidates;
-    const size_t first = consumer == socket_at ? 0 : consumer + 1;
-    for (size_t p = first; p < plugs.size(); ++p) candidates.push_back(p);
-    for (size_t p = 0; p < first && p < consumer; ++p) candidates.push_back(p);
+    const std::vector<size_t> candidates = Candidates(m, consumer);
     for (const auto& [name, wanted] : c.type->imports.items()) {
       for (size_t p : candidates) {
-        if (wires[consumer].contains(name)) break;
-        for (const auto& [export_name, provided] : plugs[p].type->exports.items()) {
+        if (wires.contains(name)) break;
+        const PlanInput& plug = m.plugs[p];
+        for (const auto& [export_name, provided] : plug.type->exports.items()) {
           if (!NamesMatch(name, export_name)) continue;
           util::Status s = CheckSubtype(wanted, provided, resources);
           if (!s.ok()) {
             return std::move(s).WithContext("cannot plug export " + Q(export_name) + " of " +
-                                            Q(plugs[p].name) + " into import " + Q(name) +
-                                            " of " + Q(c.name) + ": type mismatch");
+                                            Q(plug.name) + " into import " + Q(name) + " of " +
+                                            Q(c.name) + ": type mismatch");
           }
-          wires[consumer].emplace(name, Wire{p, export_name});
-          if (consumer == socket_at) {
+          wires.emplace(name, Wire{p, export_name});
+          if (consumer == m.socket_at()) {
             plan.plugged.push_back(name);
           } else {
-            plan.chained.push_back(Q(c.name) + " imports " + Q(name) + " from " +
-                                   Q(plugs[p].name));
+            plan.chained.push_back(Q(c.name) + " imports " + Q(name) + " from " + Q(plug.name));
           }
-          if (!used[p]) {
-            used[p] = true;
+          if (!m.used[p]) {
+            m.used[p] = true;
             queue.push_back(p);
           }
           break;
@@ -206,15 +224,14 @@ util::Result<Plan> PlanPlug(TypeArena& arena, std::span<const PlanInput> plugs,
     }
     // A plugged import may not use a resource of an import of the same component that stays
     // outside: the plug's export brings its own resource, which the outside one can never be.
-    for (const auto& [name, wire] : wires[consumer]) {
-      const Entity* wanted = c.type->imports.Find(name);
-      for (const ForeignType& o : ForeignTypes(name, *wanted)) {
-        if (wires[consumer].contains(o.owner.import) || !HoldsResource(o.type)) continue;
+    for (const auto& [name, wire] : wires) {
+      for (const ForeignType& o : ForeignTypes(name, *c.type->imports.Find(name))) {
+        if (wires.contains(o.owner.import) || !HoldsResource(o.type)) continue;
         return util::Status(util::Code::kTypeMismatch,
                             "import " + Q(name) + " of " + Q(c.name) + " uses " +
                                 Q(o.owner.name) + " from " + Q(o.owner.import) +
                                 ", which stays outside the composition, while " +
-                                Q(plugs[wire.provider].name) + " provides " + Q(name) +
+                                Q(m.plugs[wire.provider].name) + " provides " + Q(name) +
                                 " with a resource of its own; plug " + Q(o.owner.import) +
                                 " as well, or do not plug " + Q(name));
       }
@@ -222,76 +239,71 @@ util::Result<Plan> PlanPlug(TypeArena& arena, std::span<const PlanInput> plugs,
   }
   if (plan.plugged.empty()) {
     std::string provided;
-    for (const PlanInput& p : plugs) {
+    for (const PlanInput& p : m.plugs) {
       for (const auto& [name, e] : p.type->exports.items()) provided += "\n  " + name;
     }
     return util::NotFound(
-        "the socket component " + Q(socket.name) +
+        "the socket component " + Q(m.socket->name) +
         " had no matching imports for the plugs that were provided; they export:" +
         (provided.empty() ? std::string(" nothing") : provided));
   }
-  for (size_t p = 0; p < plugs.size(); ++p) {
-    if (!used[p]) {
-      plan.warnings.push_back("plug " + Q(plugs[p].name) +
+  for (size_t p = 0; p < m.plugs.size(); ++p) {
+    if (!m.used[p]) {
+      plan.warnings.push_back("plug " + Q(m.plugs[p].name) +
                               " provides nothing the socket or the plugs it uses import; it is "
                               "left out");
     }
   }
+  return util::Status::Ok();
+}
 
-  // 2. What stays imported. An import that stays may not use a type of one of the same
-  //    component's imports that a plug satisfies: outside, that type is not the plug's.
-  Merger merger(arena);
-  std::vector<size_t> order_of_inputs{socket_at};
-  for (size_t p = 0; p < plugs.size(); ++p) {
-    if (used[p]) order_of_inputs.push_back(p);
-  }
-  // A resource (or a type holding one) must be the plug's, so that is an error at once; a value
-  // type without one compares by structure, so another component's import of that interface may
-  // still supply it outside.
-  struct Pending {
-    std::string import, user, type, owner, provider;
-  };
-  std::vector<Pending> pending;
-  auto plugged_error = [](const Pending& p) {
-    return util::Status(util::Code::kTypeMismatch,
-                        "import " + Q(p.import) + " of " + Q(p.user) + " uses " + Q(p.type) +
-                            " from " + Q(p.owner) + ", which " + Q(p.provider) +
-                            " provides: that import cannot stay outside the composition; plug " +
-                            Q(p.import) + " as well, or do not plug " + Q(p.owner));
-  };
-  for (size_t i : order_of_inputs) {
-    const PlanInput& c = input(i);
-    for (const auto& [name, e] : c.type->imports.items()) {
-      if (wires[i].contains(name)) continue;
-      for (const ForeignType& o : ForeignTypes(name, e)) {
-        auto w = wires[i].find(o.owner.import);
-        if (w == wires[i].end() || o.primitive) continue;
-        Pending p{name, c.name, o.owner.name, o.owner.import, plugs[w->second.provider].name};
-        if (HoldsResource(o.type)) return plugged_error(p);
-        pending.push_back(std::move(p));
-      }
-      RETURN_IF_ERROR(merger.Add(name, e, c.name));
+// Step 2: merges what stays imported, then checks that no import that stays uses a type of one
+// of the same component's imports that a plug satisfies, unless that type holds no resource
+// (it compares by structure) and another input's import of that interface stays to supply it.
+util::Status MergeStaying(const Matching& m, Merger& merger) {
+  const std::vector<size_t> inputs = m.UsedInputs();
+  for (size_t i : inputs) {
+    for (const auto& [name, e] : m.input(i).type->imports.items()) {
+      if (!m.wires[i].contains(name)) RETURN_IF_ERROR(merger.Add(name, e, m.input(i).name));
     }
   }
-  for (const Pending& p : pending) {
-    if (merger.Find(p.owner) == nullptr) return plugged_error(p);
+  for (size_t i : inputs) {
+    const PlanInput& c = m.input(i);
+    for (const auto& [name, e] : c.type->imports.items()) {
+      if (m.wires[i].contains(name)) continue;
+      for (const ForeignType& o : ForeignTypes(name, e)) {
+        auto w = m.wires[i].find(o.owner.import);
+        if (w == m.wires[i].end() || o.primitive) continue;
+        if (!HoldsResource(o.type) && merger.Find(o.owner.import) != nullptr) continue;
+        return util::Status(util::Code::kTypeMismatch,
+                            "import " + Q(name) + " of " + Q(c.name) + " uses " +
+                                Q(o.owner.name) + " from " + Q(o.owner.import) + ", which " +
+                                Q(m.plugs[w->second.provider].name) +
+                                " provides: that import cannot stay outside the composition; "
+                                "plug " + Q(name) + " as well, or do not plug " +
+                                Q(o.owner.import));
+      }
+    }
   }
-  ASSIGN_OR_RETURN(std::vector<const ImportNode*> import_order, OrderImports(merger));
+  return util::Status::Ok();
+}
 
-  // 3. The graph: the imports in their order, the used plugs in the order given, the socket.
-  CompositionGraph& g = plan.graph;
+// Step 3: the graph: the imports in their order, the used plugs in the order given, the socket.
+util::Status Build(const Matching& m, const std::vector<const ImportNode*>& import_order,
+                   CompositionGraph& g) {
   std::map<std::string, ImportId> import_id;
-  for (const ImportNode* m : import_order) import_id.emplace(m->name, g.AddImport(*m));
-  std::vector<ComponentId> node(n);
-  for (size_t i = 0; i < n; ++i) {
-    if (used[i]) node[i] = g.AddComponent({input(i).name, input(i).bytes, input(i).type});
+  for (const ImportNode* node : import_order) import_id.emplace(node->name, g.AddImport(*node));
+  std::vector<ComponentId> node(m.size());
+  for (size_t i = 0; i < m.size(); ++i) {
+    const PlanInput& in = m.input(i);
+    if (m.used[i]) node[i] = g.AddComponent({in.name, in.bytes, in.type});
   }
-  g.SetRoot(node[socket_at]);
-  for (size_t i = 0; i < n; ++i) {
-    if (!used[i]) continue;
-    for (const auto& [name, e] : input(i).type->imports.items()) {
-      auto w = wires[i].find(name);
-      if (w != wires[i].end()) {
+  g.SetRoot(node[m.socket_at()]);
+  for (size_t i = 0; i < m.size(); ++i) {
+    if (!m.used[i]) continue;
+    for (const auto& [name, e] : m.input(i).type->imports.items()) {
+      auto w = m.wires[i].find(name);
+      if (w != m.wires[i].end()) {
         g.Satisfy(node[i], name, ExportOf{node[w->second.provider], w->second.export_name});
       } else {
         g.Satisfy(node[i], name, import_id.at(name));
@@ -299,7 +311,20 @@ util::Result<Plan> PlanPlug(TypeArena& arena, std::span<const PlanInput> plugs,
     }
   }
   RETURN_IF_ERROR(g.CheckComplete());
-  RETURN_IF_ERROR(g.InstantiationOrder().status());
+  return g.InstantiationOrder().status();
+}
+
+}  // namespace
+
+util::Result<Plan> PlanPlug(TypeArena& arena, std::span<const PlanInput> plugs,
+                            const PlanInput& socket) {
+  Plan plan;
+  Matching m{plugs, &socket, {}, {}};
+  RETURN_IF_ERROR(Match(m, plan));
+  Merger merger(arena);
+  RETURN_IF_ERROR(MergeStaying(m, merger));
+  ASSIGN_OR_RETURN(std::vector<const ImportNode*> import_order, OrderImports(merger));
+  RETURN_IF_ERROR(Build(m, import_order, plan.graph));
   return plan;
 }
 
