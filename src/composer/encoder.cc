@@ -31,19 +31,13 @@ class Writer {
 
   // `(alias export instance "name" (type))` of an imported instance's type export.
   TypeIndex AliasType(InstanceIndex instance, const std::string& name) {
-    BinaryWriter a;
-    WriteSort(a, Sort::kType);
-    a.Byte(0x00), a.U32(instance.value()), a.Name(name);
-    OneItem(kAliasSection, a);
+    WriteAlias(instance, Sort::kType, name);
     return spaces_.Add<Sort::kType>();
   }
 
   // `(alias export instance "name" (SORT))`.
   ItemRef AliasExport(InstanceIndex instance, Sort sort, const std::string& name) {
-    BinaryWriter a;
-    WriteSort(a, sort);
-    a.Byte(0x00), a.U32(instance.value()), a.Name(name);
-    OneItem(kAliasSection, a);
+    WriteAlias(instance, sort, name);
     return spaces_.Add(sort);
   }
 
@@ -107,6 +101,13 @@ class Writer {
   std::vector<uint8_t> Take() { return out_.Take(); }
 
  private:
+  void WriteAlias(InstanceIndex instance, Sort sort, const std::string& name) {
+    BinaryWriter a;
+    WriteSort(a, sort);
+    a.Byte(0x00), a.U32(instance.value()), a.Name(name);
+    OneItem(kAliasSection, a);
+  }
+
   void OneItem(uint8_t id, const BinaryWriter& item) {
     BinaryWriter payload;
     payload.U32(1);
