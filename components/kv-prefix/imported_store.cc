@@ -17,8 +17,8 @@ using bindings::keyvalue::ImportedCas;
 
 class ImportedBucketBackend : public kv::BucketBackend {
  public:
-  ImportedBucketBackend(ImportedBucket draft2, ImportedBucket draft)
-      : draft2_(std::move(draft2)), draft_(std::move(draft)) {}
+  ImportedBucketBackend(std::string name, ImportedBucket draft2)
+      : name_(std::move(name)), draft2_(std::move(draft2)) {}
 
   util::Result<std::optional<kv::Bytes>> Get(std::string_view key) override {
     return draft2_.Get(key);
@@ -41,7 +41,12 @@ class ImportedBucketBackend : public kv::BucketBackend {
       ASSIGN_OR_RETURN(int64_t sum, draft2_.IncrementSigned(key, static_cast<int64_t>(delta)));
       return kv::CounterValue{sum};
     }
-    ASSIGN_OR_RETURN(uint64_t sum, draft_.Increment(key, static_cast<uint64_t>(delta)));
+    // The draft bucket, opened the first time it is needed: only an unsigned increment uses it.
+    if (!draft_) {
+      ASSIGN_OR_RETURN(ImportedBucket draft, ImportedBucket::Open(name_, Contract::kDraft));
+      draft_.emplace(std::move(draft));
+    }
+    ASSIGN_OR_RETURN(uint64_t sum, draft_->Increment(key, static_cast<uint64_t>(delta)));
     return kv::CounterValue{sum};
   }
 
@@ -100,8 +105,9 @@ class ImportedBucketBackend : public kv::BucketBackend {
     return kv::VersionedValue{std::move(current), std::to_string(token)};
   }
 
+  std::string name_;  // the bucket's name below, with the prefix
   ImportedBucket draft2_;
-  ImportedBucket draft_;
+  std::optional<ImportedBucket> draft_;
   std::map<uint64_t, ImportedCas> held_;  // by token
   uint64_t next_token_ = 0;
 };
@@ -111,9 +117,8 @@ class ImportedBucketBackend : public kv::BucketBackend {
 util::Result<std::shared_ptr<kv::BucketBackend>> ImportedStore::OpenBucket(std::string_view name) {
   const std::string below = prefix_ + std::string(name);
   ASSIGN_OR_RETURN(ImportedBucket draft2, ImportedBucket::Open(below, Contract::kDraft2));
-  ASSIGN_OR_RETURN(ImportedBucket draft, ImportedBucket::Open(below, Contract::kDraft));
   return std::shared_ptr<kv::BucketBackend>(
-      std::make_shared<ImportedBucketBackend>(std::move(draft2), std::move(draft)));
+      std::make_shared<ImportedBucketBackend>(below, std::move(draft2)));
 }
 
 }  // namespace kv_prefix
