@@ -10,8 +10,8 @@
 #include <filesystem>
 #include <string>
 
-#include "backends/file/file_backend.h"
-#include "engine/store.h"
+#include "kv/backends/file.h"
+#include "kv/engine/store.h"
 
 namespace {
 
@@ -33,7 +33,7 @@ int main(int argc, char** argv) {
   options.sync = kv::file::SyncPolicy::kNever;
   size_t key_bytes = 0;
   {
-    auto backend = kv::file::FileStore::Open(kv::file::PosixFileSystem(), options);
+    auto backend = kv::file::OpenFileStore(options);
     if (!backend.ok()) return std::fprintf(stderr, "%s\n", backend.status().ToString().c_str()), 1;
     kv::Store store(std::move(backend).value(), {});
     kv::Bucket b = *store.Open("bench");
@@ -54,7 +54,7 @@ int main(int argc, char** argv) {
   }
   size_t heap_before = HeapInUse();
   auto start = std::chrono::steady_clock::now();
-  auto backend = kv::file::FileStore::Open(kv::file::PosixFileSystem(), options);
+  auto backend = kv::file::OpenFileStore(options);
   kv::Store store(std::move(backend).value(), {});
   auto b = store.Open("bench");
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

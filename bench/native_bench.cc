@@ -17,11 +17,11 @@
 #include <memory>
 #include <string>
 
-#include "backends/file/file_backend.h"
-#include "backends/memory_backend.h"
-#include "backends/redis_backend.h"
-#include "engine/store.h"
-#include "resp/parser.h"
+#include "kv/backends/file.h"
+#include "kv/backends/memory.h"
+#include "kv/backends/redis.h"
+#include "kv/engine/store.h"
+#include "kv/resp/parser.h"
 
 namespace {
 
@@ -40,7 +40,7 @@ std::unique_ptr<kv::Store> FileStore(const char* name, kv::file::SyncPolicy sync
   o.dir = Dir(name);
   o.sync = sync;
   if (as_a_component) o.lock_linger_ms = 0, o.preallocate_bytes = 0;
-  auto backend = kv::file::FileStore::Open(kv::file::PosixFileSystem(), o);
+  auto backend = kv::file::OpenFileStore(o);
   return std::make_unique<kv::Store>(std::move(backend).value(), kv::StoreOptions{});
 }
 
@@ -65,11 +65,11 @@ void RunGets(benchmark::State& state, kv::Store& store) {
 }
 
 void BM_MemorySet(benchmark::State& state) {
-  kv::Store store(std::make_unique<kv::MemoryStore>(), {});
+  kv::Store store(kv::NewMemoryStore(), {});
   RunSets(state, store);
 }
 void BM_MemoryGet(benchmark::State& state) {
-  kv::Store store(std::make_unique<kv::MemoryStore>(), {});
+  kv::Store store(kv::NewMemoryStore(), {});
   RunGets(state, store);
 }
 void BM_FileSetSync(benchmark::State& state) {
@@ -165,7 +165,7 @@ std::unique_ptr<kv::Store> RedisStore(benchmark::State& state) {
     return nullptr;
   }
   return std::make_unique<kv::Store>(
-      std::make_unique<kv::RedisStore>(
+      kv::NewRedisStore(
           std::make_unique<redis::Client>(redis::PosixConnector(), *config)),
       kv::StoreOptions{});
 }

@@ -58,6 +58,7 @@ endfunction()
 
 kv_component(kv-memory provider none
   components/kv-memory/provider.cc
+  src/bindings/keyvalue_errors.cc
   src/bindings/keyvalue_exports.cc
   src/abi/guest.cc
   src/abi/no_stdio.cc)
@@ -65,6 +66,7 @@ target_link_libraries(kv-memory-core PRIVATE kv_memory)
 
 kv_component(kv-file provider reactor
   components/kv-file/provider.cc
+  src/bindings/keyvalue_errors.cc
   src/bindings/keyvalue_exports.cc
   src/abi/guest.cc)
 target_link_libraries(kv-file-core PRIVATE kv_file)
@@ -73,6 +75,7 @@ target_link_libraries(kv-file-core PRIVATE kv_file)
 kv_component(kv-prefix middleware none
   components/kv-prefix/provider.cc
   components/kv-prefix/imported_store.cc
+  src/bindings/keyvalue_errors.cc
   src/bindings/keyvalue_exports.cc
   src/bindings/keyvalue_imports.cc
   src/bindings/keyvalue_imports_draft.cc
@@ -83,6 +86,7 @@ kv_component(kv-prefix middleware none
 
 kv_component(kv_demo consumer reactor
   components/kv_demo/main.cc
+  src/bindings/keyvalue_errors.cc
   src/bindings/keyvalue_imports.cc
   src/bindings/keyvalue_imports_draft.cc
   src/bindings/cli_run.cc
@@ -90,6 +94,7 @@ kv_component(kv_demo consumer reactor
 
 kv_component(kv_demo_draft2 consumer-draft2 reactor
   components/kv_demo/main.cc
+  src/bindings/keyvalue_errors.cc
   src/bindings/keyvalue_imports.cc
   src/bindings/keyvalue_imports_draft2.cc
   src/bindings/cli_run.cc
@@ -99,6 +104,7 @@ target_compile_definitions(kv_demo_draft2-core PRIVATE KV_DEMO_DRAFT2)
 kv_component(kv_conformance conformance reactor
   components/kv_conformance/main.cc
   components/kv_conformance/cases.cc
+  src/bindings/keyvalue_errors.cc
   src/bindings/keyvalue_imports.cc
   src/bindings/keyvalue_imports_draft.cc
   src/bindings/keyvalue_imports_draft2.cc
@@ -108,6 +114,7 @@ target_include_directories(kv_conformance-core PRIVATE ${CMAKE_SOURCE_DIR}/compo
 
 kv_component(kv_bench consumer reactor
   components/kv_bench/main.cc
+  src/bindings/keyvalue_errors.cc
   src/bindings/keyvalue_imports.cc
   src/bindings/keyvalue_imports_draft.cc
   src/bindings/cli_run.cc
@@ -116,6 +123,7 @@ kv_component(kv_bench consumer reactor
 # kv-redis imports its WASI interfaces itself: no adapter.
 kv_component(kv-redis redis-provider none
   components/kv-redis/provider.cc
+  src/bindings/keyvalue_errors.cc
   src/bindings/keyvalue_exports.cc
   src/bindings/wasi_environment.cc
   src/redis/wasi_transport.cc

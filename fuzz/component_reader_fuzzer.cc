@@ -6,8 +6,8 @@
 #include <cstdint>
 #include <span>
 
-#include "composer/component_reader.h"
-#include "composer/inspect.h"
+#include "kv/composer/component_reader.h"
+#include "kv/composer/inspect.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   std::span<const uint8_t> bytes(data, size);

@@ -71,7 +71,7 @@
 
 #include "backends/file/fault_file_system.h"
 #include "backends/file/file_backend.h"
-#include "engine/store.h"
+#include "kv/engine/store.h"
 
 namespace {
 

@@ -10,7 +10,7 @@
 #include <string_view>
 #include <vector>
 
-#include "composer/plug.h"
+#include "kv/composer/plug.h"
 
 namespace {
 

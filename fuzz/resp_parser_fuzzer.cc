@@ -5,7 +5,7 @@
 #include <span>
 #include <vector>
 
-#include "resp/parser.h"
+#include "kv/resp/parser.h"
 
 namespace {
 

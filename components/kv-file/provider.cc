@@ -6,9 +6,9 @@
 #include <string>
 #include <string_view>
 
-#include "backends/file/file_backend.h"
+#include "kv/backends/file.h"
 #include "bindings/keyvalue_exports.h"
-#include "engine/config.h"
+#include "kv/engine/config.h"
 
 namespace bindings::keyvalue {
 namespace {
@@ -54,7 +54,7 @@ util::Result<std::unique_ptr<kv::Store>> MakeProviderStore() {
   if (const char* bytes = Env(std::string(kCompactMinVariable).c_str())) {
     ASSIGN_OR_RETURN(file.compact_min_dead_bytes, kv::ParsePositive(kCompactMinVariable, bytes));
   }
-  ASSIGN_OR_RETURN(auto backend, kv::file::FileStore::Open(kv::file::PosixFileSystem(), file));
+  ASSIGN_OR_RETURN(auto backend, kv::file::OpenFileStore(file));
   return std::make_unique<kv::Store>(std::move(backend), std::move(options));
 }
 

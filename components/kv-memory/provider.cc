@@ -4,13 +4,13 @@
 // environment variables, so it runs with the engine's default limits (engine/limits.h).
 #include <memory>
 
-#include "backends/memory_backend.h"
+#include "kv/backends/memory.h"
 #include "bindings/keyvalue_exports.h"
 
 namespace bindings::keyvalue {
 
 util::Result<std::unique_ptr<kv::Store>> MakeProviderStore() {
-  return std::make_unique<kv::Store>(std::make_unique<kv::MemoryStore>(), kv::StoreOptions{});
+  return std::make_unique<kv::Store>(kv::NewMemoryStore(), kv::StoreOptions{});
 }
 
 }  // namespace bindings::keyvalue

@@ -18,7 +18,7 @@
 #include <memory>
 #include <string>
 
-#include "engine/backend.h"
+#include "kv/engine/backend.h"
 
 namespace kv_prefix {
 

@@ -15,7 +15,7 @@
 
 #include "bindings/keyvalue_exports.h"
 #include "bindings/wasi_environment.h"
-#include "engine/config.h"
+#include "kv/engine/config.h"
 #include "imported_store.h"
 
 namespace bindings::keyvalue {

@@ -4,10 +4,10 @@
 #include <memory>
 #include <string>
 
-#include "backends/redis_backend.h"
+#include "kv/backends/redis.h"
 #include "bindings/keyvalue_exports.h"
 #include "bindings/wasi_environment.h"
-#include "engine/config.h"
+#include "kv/engine/config.h"
 
 namespace bindings::keyvalue {
 
@@ -24,7 +24,7 @@ util::Result<std::unique_ptr<kv::Store>> MakeProviderStore() {
     }
   }
   auto client = std::make_unique<redis::Client>(redis::WasiConnector(), std::move(config));
-  return std::make_unique<kv::Store>(std::make_unique<kv::RedisStore>(std::move(client)),
+  return std::make_unique<kv::Store>(kv::NewRedisStore(std::move(client)),
                                      std::move(options));
 }
 

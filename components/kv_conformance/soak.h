@@ -35,8 +35,8 @@
 #include <utility>
 #include <vector>
 
-#include "engine/types.h"
-#include "util/result.h"
+#include "kv/engine/types.h"
+#include "kv/util/result.h"
 
 namespace soak {
 

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <string>
 
-#include "engine/counter.h"
+#include "kv/engine/counter.h"
 
 namespace kv {
 
@@ -127,6 +127,8 @@ util::Status MemoryBucket::DeleteMany(std::span<const std::string_view> keys) {
   for (std::string_view key : keys) Erase(key);
   return util::Status::Ok();
 }
+
+std::unique_ptr<StoreBackend> NewMemoryStore() { return std::make_unique<MemoryStore>(); }
 
 util::Result<std::shared_ptr<BucketBackend>> MemoryStore::OpenBucket(std::string_view name) {
   auto it = buckets_.find(name);

@@ -1,4 +1,5 @@
-// The in-memory backend: buckets live as long as the StoreBackend (in a component, as long as the
+// The in-memory backend behind kv/backends/memory.h (internal: its tests reach the bucket's
+// bookkeeping; everyone else calls kv::NewMemoryStore). Buckets live as long as the StoreBackend (in a component, as long as the
 // instance). Not thread-safe: a component instance is single-threaded, and native users wrap it.
 //
 // Keys are held in a KeyIndex (engine/key_index.h), values beside it. list-keys walks insertion
@@ -20,7 +21,8 @@
 #include <string>
 #include <string_view>
 
-#include "engine/backend.h"
+#include "kv/backends/memory.h"
+#include "kv/engine/backend.h"
 #include "engine/key_index.h"
 
 namespace kv {

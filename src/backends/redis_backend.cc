@@ -4,7 +4,7 @@
 #include <initializer_list>
 #include <map>
 
-#include "engine/counter.h"
+#include "kv/engine/counter.h"
 
 namespace kv {
 namespace {
@@ -244,6 +244,10 @@ class RedisBucket final : public BucketBackend {
 };
 
 }  // namespace
+
+std::unique_ptr<StoreBackend> NewRedisStore(std::unique_ptr<redis::Client> client) {
+  return std::make_unique<RedisStore>(std::move(client));
+}
 
 util::Result<std::shared_ptr<BucketBackend>> RedisStore::OpenBucket(std::string_view name) {
   ASSIGN_OR_RETURN(Reply pong, client_->Run({"PING"}));

@@ -1,4 +1,5 @@
-// The Redis backend: each bucket is one Redis hash, `wasi-kv:<bucket name>`, whose fields are the
+// The Redis backend behind kv/backends/redis.h (internal; everyone else calls kv::NewRedisStore):
+// each bucket is one Redis hash, `wasi-kv:<bucket name>`, whose fields are the
 // keys. A person with redis-cli reads and writes the same data:
 //   HGETALL wasi-kv:mybucket      HGET wasi-kv:mybucket hello      HSET wasi-kv: hello world
 // Buckets are separate Redis keys, so no bucket or key name can reach another bucket's data, and
@@ -18,14 +19,11 @@
 #include <memory>
 #include <string>
 
-#include "engine/backend.h"
-#include "redis/client.h"
+#include "kv/backends/redis.h"
+#include "kv/engine/backend.h"
+#include "kv/redis/client.h"
 
 namespace kv {
-
-inline constexpr std::string_view kRedisKeyPrefix = "wasi-kv:";
-inline constexpr std::string_view kRedisVersionPrefix = "wasi-kv-version:";
-inline constexpr std::string_view kRedisClockPrefix = "wasi-kv-clock:";
 
 class RedisStore final : public StoreBackend {
  public:

@@ -13,7 +13,7 @@
 #include <random>
 #include <thread>
 
-#include "engine/store.h"
+#include "kv/engine/store.h"
 
 namespace kv {
 namespace {
@@ -309,7 +309,7 @@ TEST(RedisAuthTest, PasswordAndDatabaseFromTheUrl) {
   Store wrong = open("redis://:nope@127.0.0.1:" + port);
   auto refused = wrong.Open("b");
   ASSERT_FALSE(refused.ok());
-  EXPECT_EQ(refused.status().code(), util::Code::kAccessDenied) << refused.status().ToString();
+  EXPECT_EQ(refused.status().code(), util::Code::kPermissionDenied) << refused.status().ToString();
   Store none = open("redis://127.0.0.1:" + port);
   EXPECT_FALSE(none.Open("b").ok())
       << "a server that wants a password refuses commands without one";

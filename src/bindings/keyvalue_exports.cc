@@ -6,8 +6,9 @@
 
 #include "abi/codec.h"
 #include "abi/guest.h"
+#include "bindings/keyvalue_errors.h"
 #include "bindings/keyvalue_types.h"
-#include "engine/counter.h"
+#include "kv/engine/counter.h"
 #include "util/decimal.h"
 #include "util/utf8.h"
 
@@ -36,28 +37,16 @@ alignas(kReturnAreaAlign) uint8_t g_return_area[kReturnAreaSize];
 
 uint32_t ReturnArea() { return cabi::AddressOf(g_return_area); }
 
-// Every string we return must be UTF-8: a message can quote what a server or a file held.
-Error::Value ToWitError(const util::Status& status) {
-  switch (status.code()) {
-    case util::Code::kNoSuchStore:
-      return Error::Value(std::in_place_index<kNoSuchStore>);
-    case util::Code::kAccessDenied:
-      return Error::Value(std::in_place_index<kAccessDenied>);
-    default:
-      return Error::Value(std::in_place_index<kOther>, util::ToValidUtf8(status.ToString()));
-  }
-}
-
 // Stores `result` (a util::Result or Status) into the return area as a WIT result, converting the
-// ok value with `ok`.
+// ok value with `ok` and an error as the answer to `call` (keyvalue_errors.h).
 template <class ResultT, class Value, class Convert>
-uint32_t Return(Value&& value, Convert&& ok) {
+uint32_t Return(Value&& value, Convert&& ok, Call call = Call::kOther) {
   GuestMemory mem;
   typename ResultT::Value out;
   if (value.ok()) {
     out.template emplace<0>(ok(value));
   } else {
-    out.template emplace<1>(ToWitError(value.status()));
+    out.template emplace<1>(ToWitError(value.status(), call));
   }
   cabi::Codec<ResultT>::Store(mem, ReturnArea(), out);
   return ReturnArea();
@@ -66,7 +55,7 @@ uint32_t Return(Value&& value, Convert&& ok) {
 uint32_t ReturnStatus(const util::Status& status) {
   GuestMemory mem;
   UnitResult::Value out;
-  if (!status.ok()) out.emplace<1>(ToWitError(status));
+  if (!status.ok()) out.emplace<1>(ToWitError(status, Call::kOther));
   cabi::Codec<UnitResult>::Store(mem, ReturnArea(), out);
   return ReturnArea();
 }
@@ -161,9 +150,9 @@ uint32_t Open(uint32_t name_ptr, uint32_t name_len, ResourceNew resource_new) {
   auto& store = ProviderStore();
   if (!store.ok()) return Return<OpenResult>(store, [](auto&) { return 0u; });
   auto bucket = (*store)->Open(name.text());
-  return Return<OpenResult>(bucket, [&](auto& b) {
-    return resource_new(new BucketRep{std::move(b).value()});
-  });
+  return Return<OpenResult>(
+      bucket, [&](auto& b) { return resource_new(new BucketRep{std::move(b).value()}); },
+      Call::kOpenBucket);
 }
 
 uint32_t Get(BucketRep* self, uint32_t key_ptr, uint32_t key_len) {
@@ -440,7 +429,8 @@ uint32_t kv2_swap(uint32_t cas, uint32_t value_ptr, uint32_t value_len) {
   cabi::GuestMemory mem;
   kvb::SwapResult::Value out;
   if (!swapped.ok()) {
-    out.emplace<1>(std::in_place_index<kvb::kStoreError>, kvb::ToWitError(swapped.status()));
+    out.emplace<1>(std::in_place_index<kvb::kStoreError>,
+                   kvb::ToWitError(swapped.status(), kvb::Call::kOther));
   } else if (swapped->has_value()) {
     uint32_t now = kv_cas_resource_new(new kvb::CasRep{bucket, std::move(**swapped)});
     out.emplace<1>(std::in_place_index<kvb::kCasFailed>, now);

@@ -10,8 +10,8 @@
 
 #include <memory>
 
-#include "engine/store.h"
-#include "util/result.h"
+#include "kv/engine/store.h"
+#include "kv/util/result.h"
 
 namespace bindings::keyvalue {
 

@@ -3,6 +3,7 @@
 
 #include "abi/codec.h"
 #include "abi/guest.h"
+#include "bindings/keyvalue_errors.h"
 #include "bindings/keyvalue_import_table.h"
 #include "bindings/keyvalue_types.h"
 #include "util/decimal.h"
@@ -21,17 +22,6 @@ struct alignas(kReturnAreaAlign) ReturnArea {
   uint8_t bytes[kReturnAreaSize];
   uint32_t addr() const { return AddressOf(bytes); }
 };
-
-util::Status FromWitError(const Error::Value& error) {
-  switch (error.index()) {
-    case kNoSuchStore:
-      return util::Status(util::Code::kNoSuchStore, "no-such-store");
-    case kAccessDenied:
-      return util::Status(util::Code::kAccessDenied, "access-denied");
-    default:
-      return util::Status(util::Code::kOther, std::get<kOther>(error));
-  }
-}
 
 // Reads the result the provider wrote into `area`, frees what it allocated in our memory, and
 // returns the ok value or the error as a Status.

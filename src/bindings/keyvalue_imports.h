@@ -4,8 +4,8 @@
 // freed here. A consumer links keyvalue_imports.cc and the file of each version its world imports,
 // keyvalue_imports_draft.cc and/or keyvalue_imports_draft2.cc (keyvalue_import_table.h says why).
 //
-// WIT errors become util::Status: no-such-store -> kNoSuchStore, access-denied -> kAccessDenied,
-// other(message) -> kOther with the provider's message.
+// WIT errors become util::Status as keyvalue_errors.h says: no-such-store -> kNotFound,
+// access-denied -> kPermissionDenied, other(message) -> kUnknown with the provider's message.
 #ifndef BINDINGS_KEYVALUE_IMPORTS_H_
 #define BINDINGS_KEYVALUE_IMPORTS_H_
 
@@ -17,8 +17,8 @@
 #include <utility>
 #include <vector>
 
-#include "engine/types.h"
-#include "util/result.h"
+#include "kv/engine/types.h"
+#include "kv/util/result.h"
 
 namespace bindings::keyvalue {
 

@@ -9,7 +9,7 @@
 #include <string>
 #include <string_view>
 
-#include "util/result.h"
+#include "kv/util/result.h"
 
 namespace composer {
 

@@ -8,7 +8,7 @@
 //                                         | 04 component | 05 instance
 //   externtype ::= 00 11 i | 01 i | 02 .. | 03 (00 i | 01) | 04 i | 05 i
 //   valtype    ::= s33 (negative: a primitive code; else a type index)
-#include "composer/component_reader.h"
+#include "kv/composer/component_reader.h"
 
 #include <unordered_map>
 

@@ -1,4 +1,4 @@
-#include "composer/component_reader.h"
+#include "kv/composer/component_reader.h"
 
 #include <gtest/gtest.h>
 
@@ -7,7 +7,8 @@
 #include <iterator>
 #include <vector>
 
-#include "composer/plug.h"
+#include "composer/names.h"
+#include "kv/composer/plug.h"
 
 namespace composer {
 namespace {

@@ -1,4 +1,4 @@
-#include "composer/encoder.h"
+#include "kv/composer/encoder.h"
 
 #include <map>
 #include <string>

@@ -1,4 +1,4 @@
-#include "composer/graph.h"
+#include "kv/composer/graph.h"
 
 #include <gtest/gtest.h>
 

@@ -7,7 +7,7 @@
 #include <cstdint>
 
 #include "composer/binary_writer.h"
-#include "composer/types.h"
+#include "kv/composer/types.h"
 
 namespace composer {
 

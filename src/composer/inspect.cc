@@ -1,7 +1,7 @@
-#include "composer/inspect.h"
+#include "kv/composer/inspect.h"
 
-#include "composer/component_reader.h"
-#include "composer/types.h"
+#include "kv/composer/component_reader.h"
+#include "kv/composer/types.h"
 
 namespace composer {
 namespace {

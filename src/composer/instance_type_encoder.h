@@ -15,8 +15,8 @@
 
 #include "composer/binary_writer.h"
 #include "composer/index_space.h"
-#include "composer/types.h"
-#include "util/result.h"
+#include "kv/composer/types.h"
+#include "kv/util/result.h"
 
 namespace composer {
 

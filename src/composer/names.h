@@ -5,7 +5,7 @@
 #include <string>
 #include <string_view>
 
-#include "util/status.h"
+#include "kv/util/status.h"
 
 namespace composer {
 

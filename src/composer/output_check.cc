@@ -3,7 +3,7 @@
 #include <string>
 #include <vector>
 
-#include "composer/component_reader.h"
+#include "kv/composer/component_reader.h"
 #include "composer/names.h"
 #include "composer/type_check.h"
 

@@ -17,9 +17,9 @@
 #include <cstdint>
 #include <span>
 
-#include "composer/graph.h"
-#include "composer/types.h"
-#include "util/status.h"
+#include "kv/composer/graph.h"
+#include "kv/composer/types.h"
+#include "kv/util/status.h"
 
 namespace composer {
 

@@ -7,9 +7,9 @@
 #include <string>
 #include <vector>
 
-#include "composer/component_reader.h"
-#include "composer/encoder.h"
-#include "composer/plug.h"
+#include "kv/composer/component_reader.h"
+#include "kv/composer/encoder.h"
+#include "kv/composer/plug.h"
 
 namespace composer {
 namespace {

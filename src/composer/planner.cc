@@ -1,4 +1,4 @@
-#include "composer/planner.h"
+#include "kv/composer/planner.h"
 
 #include <map>
 #include <unordered_map>

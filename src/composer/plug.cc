@@ -1,8 +1,10 @@
-#include "composer/plug.h"
+#include "kv/composer/plug.h"
 
-#include "composer/component_reader.h"
+#include "kv/composer/component_reader.h"
 #include "composer/output_check.h"
-#include "composer/planner.h"
+#include "kv/composer/encoder.h"
+#include "kv/composer/planner.h"
+#include "composer/names.h"
 
 namespace composer {
 

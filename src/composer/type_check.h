@@ -6,8 +6,8 @@
 #ifndef COMPOSER_TYPE_CHECK_H_
 #define COMPOSER_TYPE_CHECK_H_
 
-#include "composer/types.h"
-#include "util/status.h"
+#include "kv/composer/types.h"
+#include "kv/util/status.h"
 
 namespace composer {
 

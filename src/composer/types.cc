@@ -1,4 +1,4 @@
-#include "composer/types.h"
+#include "kv/composer/types.h"
 
 #include <set>
 

@@ -9,8 +9,9 @@
 #include <string>
 #include <vector>
 
-#include "composer/inspect.h"
-#include "composer/plug.h"
+#include "kv/composer/encoder.h"
+#include "kv/composer/inspect.h"
+#include "kv/composer/plug.h"
 
 namespace {
 

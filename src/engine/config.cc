@@ -1,4 +1,4 @@
-#include "engine/config.h"
+#include "kv/engine/config.h"
 
 #include <charconv>
 #include <string>

@@ -1,4 +1,4 @@
-#include "engine/counter.h"
+#include "kv/engine/counter.h"
 
 namespace kv {
 

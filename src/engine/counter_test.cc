@@ -1,8 +1,8 @@
-#include "engine/counter.h"
+#include "kv/engine/counter.h"
 
 #include <gtest/gtest.h>
 
-#include "engine/types.h"
+#include "kv/engine/types.h"
 
 namespace kv {
 namespace {

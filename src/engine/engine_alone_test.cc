@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "engine/backend.h"
-#include "engine/store.h"
+#include "kv/engine/backend.h"
+#include "kv/engine/store.h"
 
 namespace kv {
 namespace {
@@ -121,7 +121,7 @@ TEST(EngineAloneTest, AnAllowListRefusesOtherBucketsBeforeTheBackend) {
   EXPECT_TRUE(store.Open("only").ok());
   auto other = store.Open("other");
   ASSERT_FALSE(other.ok());
-  EXPECT_EQ(other.status().code(), util::Code::kNoSuchStore);
+  EXPECT_EQ(other.status().code(), util::Code::kNotFound);
 }
 
 }  // namespace

@@ -1,6 +1,6 @@
-#include "engine/store.h"
+#include "kv/engine/store.h"
 
-#include "engine/counter.h"
+#include "kv/engine/counter.h"
 
 namespace kv {
 namespace {
@@ -141,8 +141,7 @@ util::Status Bucket::DeleteMany(std::span<const std::string_view> keys) {
 
 util::Result<Bucket> Store::Open(std::string_view name) {
   if (options_.allowed_buckets && !options_.allowed_buckets->contains(name)) {
-    return util::Status(util::Code::kNoSuchStore,
-                        "open " + util::Quoted(name) + ": not in the bucket allow-list");
+    return util::NotFound("open " + util::Quoted(name) + ": not in the bucket allow-list");
   }
   auto backend = backend_->OpenBucket(name);
   if (!backend.ok()) {

@@ -1,5 +1,5 @@
 // The contract decisions (docs/contract.md), checked on the engine with the in-memory backend.
-#include "engine/store.h"
+#include "kv/engine/store.h"
 
 #include <gtest/gtest.h>
 
@@ -87,7 +87,7 @@ TEST(StoreTest, AllowListRefusesOtherNames) {
   EXPECT_TRUE(store.Open("ok").ok());
   auto refused = store.Open("other");
   ASSERT_FALSE(refused.ok());
-  EXPECT_EQ(refused.status().code(), util::Code::kNoSuchStore);
+  EXPECT_EQ(refused.status().code(), util::Code::kNotFound);
 }
 
 TEST(StoreTest, AnyKeyAndValueRoundTrip) {

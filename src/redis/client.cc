@@ -1,8 +1,8 @@
-#include "redis/client.h"
+#include "kv/redis/client.h"
 
 #include <charconv>
 
-#include "resp/encoder.h"
+#include "kv/resp/encoder.h"
 
 namespace redis {
 
@@ -75,7 +75,7 @@ util::Status Client::EnsureConnected() {
   for (const resp::Reply& r : *replies) {
     if (r.is_error()) {
       transport_.reset();
-      return util::Status(util::Code::kAccessDenied, config_.Describe() + ": " + r.text);
+      return util::Status(util::Code::kPermissionDenied, config_.Describe() + ": " + r.text);
     }
   }
   return util::Status::Ok();

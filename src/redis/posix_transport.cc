@@ -12,7 +12,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "redis/client.h"
+#include "kv/redis/client.h"
 
 namespace redis {
 namespace {

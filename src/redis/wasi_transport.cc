@@ -9,7 +9,7 @@
 
 #include "abi/codec.h"
 #include "abi/guest.h"
-#include "redis/client.h"
+#include "kv/redis/client.h"
 
 #define WASI_IMPORT(module, name) __attribute__((import_module(module), import_name(name)))
 #define NET "wasi:sockets/network@0.2.3"

@@ -1,4 +1,4 @@
-#include "resp/encoder.h"
+#include "kv/resp/encoder.h"
 
 #include <charconv>
 #include <cstring>

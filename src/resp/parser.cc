@@ -1,4 +1,4 @@
-#include "resp/parser.h"
+#include "kv/resp/parser.h"
 
 #include <algorithm>
 #include <charconv>

@@ -1,8 +1,8 @@
-#include "resp/parser.h"
+#include "kv/resp/parser.h"
 
 #include <gtest/gtest.h>
 
-#include "resp/encoder.h"
+#include "kv/resp/encoder.h"
 
 namespace resp {
 namespace {

@@ -1,6 +1,6 @@
 // Built with assertions on (CMakeLists.txt: -UNDEBUG for this file), so that the debug check of
 // Result's constructor runs here whatever the build type.
-#include "util/result.h"
+#include "kv/util/result.h"
 
 #include <gtest/gtest.h>
 

@@ -1,4 +1,4 @@
-#include "util/status.h"
+#include "kv/util/status.h"
 
 #include <charconv>
 
@@ -28,12 +28,10 @@ std::string_view CodeName(Code code) {
       return "unsupported";
     case Code::kTypeMismatch:
       return "type mismatch";
-    case Code::kNoSuchStore:
-      return "no such store";
-    case Code::kAccessDenied:
-      return "access denied";
-    case Code::kOther:
-      return "other";
+    case Code::kPermissionDenied:
+      return "permission denied";
+    case Code::kUnknown:
+      return "unknown";
   }
   return "unknown";
 }

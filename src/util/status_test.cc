@@ -1,8 +1,8 @@
-#include "util/status.h"
+#include "kv/util/status.h"
 
 #include <gtest/gtest.h>
 
-#include "util/result.h"
+#include "kv/util/result.h"
 
 namespace util {
 namespace {

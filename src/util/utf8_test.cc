@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "util/status.h"
+#include "kv/util/status.h"
 
 namespace util {
 namespace {

@@ -12,9 +12,9 @@
 #include <string>
 #include <string_view>
 
-#include "backends/file/file_backend.h"
-#include "engine/config.h"
-#include "engine/store.h"
+#include "kv/backends/file.h"
+#include "kv/engine/config.h"
+#include "kv/engine/store.h"
 #include "kv_conformance/soak.h"
 
 namespace {
@@ -49,7 +49,7 @@ util::Result<std::unique_ptr<kv::Store>> OpenStore(const std::string& dir) {
     ASSIGN_OR_RETURN(file.compact_min_dead_bytes,
                      kv::ParsePositive("KV_FILE_COMPACT_MIN_BYTES", bytes));
   }
-  ASSIGN_OR_RETURN(auto backend, kv::file::FileStore::Open(kv::file::PosixFileSystem(), file));
+  ASSIGN_OR_RETURN(auto backend, kv::file::OpenFileStore(file));
   return std::make_unique<kv::Store>(std::move(backend), std::move(options));
 }
 

@@ -6,7 +6,7 @@
 #include <optional>
 #include <string_view>
 
-#include "engine/types.h"
+#include "kv/engine/types.h"
 #include "util/hex.h"
 
 namespace kv::file {

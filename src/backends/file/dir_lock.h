@@ -27,7 +27,8 @@
 #include <string>
 
 #include "backends/file/file_system.h"
-#include "util/result.h"
+#include "kv/backends/file.h"
+#include "kv/util/result.h"
 
 #ifndef __wasi__
 #include <chrono>
@@ -38,10 +39,6 @@
 #endif
 
 namespace kv::file {
-
-// The largest stale time accepted: a year (a longer one is taken as a year). In milliseconds it
-// leaves the lock's clock arithmetic far from overflow.
-inline constexpr int64_t kMaxLockStaleSeconds = 365 * 24 * 3600;
 
 class DirLock {
  public:

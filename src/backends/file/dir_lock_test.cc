@@ -10,7 +10,7 @@
 #include <thread>
 
 #include "backends/file/file_backend.h"
-#include "engine/store.h"
+#include "kv/engine/store.h"
 
 namespace kv::file {
 namespace {

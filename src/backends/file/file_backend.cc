@@ -6,7 +6,7 @@
 
 #include "backends/file/log_format.h"
 #include "backends/file/log_state.h"
-#include "engine/counter.h"
+#include "kv/engine/counter.h"
 #include "engine/key_index.h"
 #include "util/hex.h"
 
@@ -104,6 +104,13 @@ uint64_t Fnv1a(std::string_view s, uint64_t basis) {
   return h;
 }
 
+// The store creates what it needs, so a file or directory missing under it (kNotFound from the
+// file system) is an I/O failure to its caller, never "no such bucket" (store.h).
+util::Status MissingIsIOError(util::Status s) {
+  if (s.code() != util::Code::kNotFound) return s;
+  return util::IOError(s.message());
+}
+
 }  // namespace
 
 // ---- store ----
@@ -121,8 +128,13 @@ std::string FileStore::LogFileName(std::string_view name) {
 util::Result<std::unique_ptr<FileStore>> FileStore::Open(FileSystem* fs, FileStoreOptions options) {
   if (options.dir.empty()) return util::InvalidArgument("the file store needs a directory");
   util::Status made = fs->CreateDir(options.dir);
-  if (!made.ok()) return std::move(made).WithContext("opening the file store");
+  if (!made.ok()) return MissingIsIOError(std::move(made).WithContext("opening the file store"));
   return std::unique_ptr<FileStore>(new FileStore(fs, std::move(options)));
+}
+
+util::Result<std::unique_ptr<StoreBackend>> OpenFileStore(FileStoreOptions options) {
+  ASSIGN_OR_RETURN(auto store, FileStore::Open(PosixFileSystem(), std::move(options)));
+  return std::unique_ptr<StoreBackend>(std::move(store));
 }
 
 util::Result<std::shared_ptr<BucketBackend>> FileStore::OpenBucket(std::string_view name) {
@@ -130,8 +142,9 @@ util::Result<std::shared_ptr<BucketBackend>> FileStore::OpenBucket(std::string_v
   if (it != buckets_.end()) return std::shared_ptr<BucketBackend>(it->second);
   auto bucket =
       std::make_shared<FileBucket>(this, std::string(name), options_.dir + "/" + LogFileName(name));
-  ASSIGN_OR_RETURN(DirLock::Guard held, lock_.Acquire());
-  RETURN_IF_ERROR(bucket->Load(held));
+  auto held = lock_.Acquire();
+  if (!held.ok()) return MissingIsIOError(std::move(held).take_status());
+  RETURN_IF_ERROR(MissingIsIOError(bucket->Load(*held)));
   buckets_.emplace(std::string(name), bucket);
   return std::shared_ptr<BucketBackend>(bucket);
 }

@@ -1,5 +1,7 @@
-// The file store: each bucket is an append-only log in one directory (docs/file-format.md), with
-// an in-memory index of where each key's latest value lies. Values are read from the file.
+// The file store behind kv/backends/file.h: each bucket is an append-only log in one directory
+// (docs/file-format.md), with an in-memory index of where each key's latest value lies. Values are
+// read from the file. This header is internal: tests and the fuzzer open the store on a file
+// system of their own (file_system.h); everyone else calls kv::file::OpenFileStore.
 //
 // Durability: with SyncPolicy::kAlways (the default) a change is on disk when the call returns;
 // set-many and delete-many are one record each, so a batch costs one sync and is all or nothing
@@ -32,38 +34,10 @@
 
 #include "backends/file/dir_lock.h"
 #include "backends/file/file_system.h"
-#include "engine/backend.h"
+#include "kv/backends/file.h"
+#include "kv/engine/backend.h"
 
 namespace kv::file {
-
-enum class SyncPolicy { kAlways, kNever };
-
-struct FileStoreOptions {
-  std::string dir;
-  SyncPolicy sync = SyncPolicy::kAlways;
-  // A log is compacted when its dead bytes exceed both its live bytes and this.
-  uint64_t compact_min_dead_bytes = 4 << 20;
-  // A lock file this old belongs to a process that died while changing the store.
-  int64_t lock_stale_seconds = 10;
-  // Natively, how long the lock is kept after a change for the next one (see dir_lock.h); 0
-  // releases it after every change, as components always do.
-  int64_t lock_linger_ms = 1;
-  // With SyncPolicy::kAlways, the log is extended by this many zero bytes at a time, so that a
-  // change and its sync rewrite space already in the file instead of growing it (a sync that
-  // grows a file must also journal its new size). 0: no preallocation, the file ends at its last
-  // record. Readers in other processes then read the log's next bytes to catch up, not only its
-  // size, so components, where each file call is costly, do not preallocate.
-#ifdef __wasi__
-  uint64_t preallocate_bytes = 0;
-#else
-  uint64_t preallocate_bytes = 256 << 10;
-#endif
-};
-
-// The environment variables a provider reads these from.
-inline constexpr std::string_view kDirVariable = "KV_FILE_DIR";
-inline constexpr std::string_view kSyncVariable = "KV_FILE_SYNC";
-inline constexpr std::string_view kLockStaleVariable = "KV_FILE_LOCK_STALE_SECONDS";
 
 class FileBucket;
 

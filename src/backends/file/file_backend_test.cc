@@ -15,7 +15,7 @@
 #include "backends/file/fault_file_system.h"
 #include "backends/file/crc32c.h"
 #include "backends/file/log_format.h"
-#include "engine/store.h"
+#include "kv/engine/store.h"
 
 namespace kv::file {
 namespace {
@@ -379,6 +379,33 @@ TEST(FileStoreTest, ADirectoryThatCannotBeWrittenIsAnErrorNamingTheLockNotAHang)
   EXPECT_NE(s.ToString().find("/store/LOCK"), std::string::npos) << s.ToString();
   EXPECT_NE(s.ToString().find("Permission denied"), std::string::npos) << s.ToString();
   EXPECT_LT(fs.NowMillis() - before, 1000) << "it waited for the lock";
+}
+
+// A missing directory is the store's own failure (kIOError), never kNotFound: at a provider's
+// boundary kNotFound from opening a bucket means "no such store" (bindings/keyvalue_errors.h).
+TEST(FileStoreTest, AMissingDirectoryIsAnIOErrorNotAMissingBucket) {
+  char tmpl[] = "/tmp/kv-file-test-XXXXXX";
+  ASSERT_NE(mkdtemp(tmpl), nullptr);
+  const std::string root = tmpl;
+  FileStoreOptions o;
+  o.dir = root + "/no-such-parent/store";
+  auto refused = OpenFileStore(o);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), util::Code::kIOError) << refused.status().ToString();
+  EXPECT_NE(refused.status().ToString().find(o.dir), std::string::npos)
+      << refused.status().ToString();
+
+  // The directory goes away under an open store: the next bucket cannot be opened.
+  o.dir = root + "/store";
+  o.lock_linger_ms = 0;
+  auto backend = OpenFileStore(o);
+  ASSERT_TRUE(backend.ok()) << backend.status().ToString();
+  Store store(std::move(backend).value(), {});
+  ASSERT_EQ(std::system(("rm -rf '" + o.dir + "'").c_str()), 0);
+  auto bucket = store.Open("b");
+  ASSERT_FALSE(bucket.ok());
+  EXPECT_EQ(bucket.status().code(), util::Code::kIOError) << bucket.status().ToString();
+  EXPECT_EQ(std::system(("rm -rf '" + root + "'").c_str()), 0);
 }
 
 TEST(FileStoreTest, ALockThatCanBeNeitherCreatedNorReadTimesOut) {

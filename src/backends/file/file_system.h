@@ -10,7 +10,7 @@
 #include <string>
 #include <vector>
 
-#include "util/result.h"
+#include "kv/util/result.h"
 
 namespace kv::file {
 

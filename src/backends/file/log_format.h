@@ -19,8 +19,8 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/types.h"
-#include "util/result.h"
+#include "kv/engine/types.h"
+#include "kv/util/result.h"
 
 namespace kv::file {
 

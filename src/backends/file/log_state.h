@@ -21,7 +21,7 @@
 
 #include <cstdint>
 
-#include "util/status.h"
+#include "kv/util/status.h"
 
 namespace kv::file {
 

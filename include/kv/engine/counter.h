@@ -3,16 +3,17 @@
 //
 // One counter serves both contract versions: draft's `increment` takes and returns u64, draft2's
 // s64. A stored counter is any integer from -2^63 to 2^64-1; each version refuses a sum its
-// return type cannot carry and leaves the value unchanged (README, "Contract").
-#ifndef ENGINE_COUNTER_H_
-#define ENGINE_COUNTER_H_
+// return type cannot carry and leaves the value unchanged (docs/contract.md).
+// Pure functions over bytes the caller owns; safe from any thread.
+#ifndef KV_ENGINE_COUNTER_H_
+#define KV_ENGINE_COUNTER_H_
 
 #include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
 
-#include "util/result.h"
+#include "kv/util/result.h"
 
 namespace kv {
 
@@ -45,4 +46,4 @@ std::string FormatCounter(CounterValue value);
 
 }  // namespace kv
 
-#endif  // ENGINE_COUNTER_H_
+#endif  // KV_ENGINE_COUNTER_H_

@@ -1,6 +1,7 @@
-// A Redis reply (RESP2): simple string, error, integer, bulk string, nil, or array.
-#ifndef RESP_REPLY_H_
-#define RESP_REPLY_H_
+// A Redis reply (RESP2): simple string, error, integer, bulk string, nil, or array. A plain value
+// that owns its bytes and its elements.
+#ifndef KV_RESP_REPLY_H_
+#define KV_RESP_REPLY_H_
 
 #include <cstdint>
 #include <string>
@@ -20,4 +21,4 @@ struct Reply {
 
 }  // namespace resp
 
-#endif  // RESP_REPLY_H_
+#endif  // KV_RESP_REPLY_H_

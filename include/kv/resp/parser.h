@@ -10,15 +10,15 @@
 // start. A bulk string's bytes are copied once, from the bytes given to Parse into the reply.
 //
 // Not thread-safe; one parser per connection.
-#ifndef RESP_PARSER_H_
-#define RESP_PARSER_H_
+#ifndef KV_RESP_PARSER_H_
+#define KV_RESP_PARSER_H_
 
 #include <cstdint>
 #include <span>
 #include <string>
 #include <vector>
 
-#include "resp/reply.h"
+#include "kv/resp/reply.h"
 
 namespace resp {
 
@@ -80,4 +80,4 @@ class ReplyParser {
 
 }  // namespace resp
 
-#endif  // RESP_PARSER_H_
+#endif  // KV_RESP_PARSER_H_

@@ -1,7 +1,7 @@
 // Encodes a command as a RESP array of bulk strings. The size is computed first and the buffer
-// written once.
-#ifndef RESP_ENCODER_H_
-#define RESP_ENCODER_H_
+// written once. Appends to a buffer the caller owns; no state, so safe from any thread.
+#ifndef KV_RESP_ENCODER_H_
+#define KV_RESP_ENCODER_H_
 
 #include <cstdint>
 #include <span>
@@ -15,4 +15,4 @@ void EncodeCommand(std::span<const std::string_view> args, std::vector<uint8_t>&
 
 }  // namespace resp
 
-#endif  // RESP_ENCODER_H_
+#endif  // KV_RESP_ENCODER_H_

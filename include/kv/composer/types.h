@@ -6,8 +6,12 @@
 // are the same pointer. Imported resources are interned by path ({import name, export name}) in
 // the TypeArena, so every component read into one arena shares them; resources a component
 // defines itself are fresh nodes.
-#ifndef COMPOSER_TYPES_H_
-#define COMPOSER_TYPES_H_
+//
+// Ownership: a TypeArena owns every node made in it, and the nodes point to each other; a `const
+// Type*` is valid as long as its arena. Threads: not thread-safe: an arena and its types (a
+// resource's name and owner are filled in as components are read) belong to one thread at a time.
+#ifndef KV_COMPOSER_TYPES_H_
+#define KV_COMPOSER_TYPES_H_
 
 #include <cstdint>
 #include <deque>
@@ -212,4 +216,4 @@ std::string Describe(const Type* type);
 
 }  // namespace composer
 
-#endif  // COMPOSER_TYPES_H_
+#endif  // KV_COMPOSER_TYPES_H_

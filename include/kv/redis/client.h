@@ -1,8 +1,15 @@
 // A Redis client over any byte transport: pipelined commands, reconnection, AUTH and SELECT.
-// Natively the transport is a POSIX socket (posix_transport.cc); in a component it is to be
-// wasi:sockets. Errors name the server: "redis 127.0.0.1:6379: connection refused".
-#ifndef REDIS_CLIENT_H_
-#define REDIS_CLIENT_H_
+// Natively the transport is a POSIX socket (PosixConnector); in a component, wasi:sockets TCP
+// (WasiConnector).
+//
+// Ownership: the client owns its connection; the Connector is not owned and must outlive it (the
+// two given here live for the whole program).
+// Threads: not thread-safe (one connection, one parser); use a client from one thread at a time.
+// Errors name the server ("redis 127.0.0.1:6379: connection refused"): kIOError for the network
+// and timeouts, kProtocol for bytes that are not RESP, kPermissionDenied for a refused AUTH or
+// SELECT. A server's error reply to a command is not an error of Run: it is a reply.
+#ifndef KV_REDIS_CLIENT_H_
+#define KV_REDIS_CLIENT_H_
 
 #include <cstdint>
 #include <memory>
@@ -11,8 +18,8 @@
 #include <string_view>
 #include <vector>
 
-#include "resp/parser.h"
-#include "util/result.h"
+#include "kv/resp/parser.h"
+#include "kv/util/result.h"
 
 namespace redis {
 
@@ -61,6 +68,7 @@ using Command = std::vector<std::string_view>;
 
 class Client {
  public:
+  // REQUIRES: `connector` outlives the client. Connects on the first Run, not here.
   Client(Connector* connector, Config config) : connector_(connector), config_(std::move(config)) {}
 
   // Sends every command in one write and reads every reply: one round trip. Server error replies
@@ -84,4 +92,4 @@ class Client {
 
 }  // namespace redis
 
-#endif  // REDIS_CLIENT_H_
+#endif  // KV_REDIS_CLIENT_H_

@@ -1,7 +1,8 @@
 // The planner: from the inputs of `wasm-fuse plug` to a composition graph (graph.h), with the
 // semantics of `wac plug` and chains:
 //  - each import of the socket is satisfied by the first plug, in the order given, with an export
-//    whose name matches (names.h) and whose type fits (type_check.h); a name that matches with a
+//    whose name matches (src/composer/names.h: by name, and by semver for versioned interfaces)
+//    and whose type fits (src/composer/type_check.h: by subtype); a name that matches with a
 //    type that does not fit is an error naming the difference (wac skips such an export);
 //  - a plug used this way has its own imports satisfied the same way by the other plugs, those
 //    after it in the order given first, then those before it (never by itself), so
@@ -19,16 +20,16 @@
 // imports), kInvalidArgument (a cycle), kUnsupported (an import that is not an instance, or uses
 // a type of an import that is not there). Each names the inputs and interfaces involved.
 // Not thread-safe: it adds types to `arena`.
-#ifndef COMPOSER_PLANNER_H_
-#define COMPOSER_PLANNER_H_
+#ifndef KV_COMPOSER_PLANNER_H_
+#define KV_COMPOSER_PLANNER_H_
 
 #include <span>
 #include <string>
 #include <vector>
 
-#include "composer/graph.h"
-#include "composer/types.h"
-#include "util/result.h"
+#include "kv/composer/graph.h"
+#include "kv/composer/types.h"
+#include "kv/util/result.h"
 
 namespace composer {
 
@@ -52,4 +53,4 @@ util::Result<Plan> PlanPlug(TypeArena& arena, std::span<const PlanInput> plugs,
 
 }  // namespace composer
 
-#endif  // COMPOSER_PLANNER_H_
+#endif  // KV_COMPOSER_PLANNER_H_

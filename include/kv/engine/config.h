@@ -1,12 +1,14 @@
 // Store settings from environment variables (README.md, "Configuration"): the limits and the
 // bucket allow-list. A bad value is an error that names the variable, never a silent default.
-#ifndef ENGINE_CONFIG_H_
-#define ENGINE_CONFIG_H_
+// Errors: kInvalidArgument naming the variable and the value. No state; safe from any thread if
+// the GetEnv given is.
+#ifndef KV_ENGINE_CONFIG_H_
+#define KV_ENGINE_CONFIG_H_
 
 #include <functional>
 
-#include "engine/store.h"
-#include "util/result.h"
+#include "kv/engine/store.h"
+#include "kv/util/result.h"
 
 namespace kv {
 
@@ -28,4 +30,4 @@ util::Result<uint64_t> ParsePositiveAtMost(std::string_view name, std::string_vi
 
 }  // namespace kv
 
-#endif  // ENGINE_CONFIG_H_
+#endif  // KV_ENGINE_CONFIG_H_

@@ -2,10 +2,16 @@
 // provider promises (docs/contract.md) before a backend sees a call: key, value and
 // batch limits with errors that name the limit, the optional bucket allow-list.
 //
-// Errors use util::Code: kNoSuchStore and kAccessDenied map to the WIT cases of the same names,
-// every other code to error::other(message).
-#ifndef ENGINE_STORE_H_
-#define ENGINE_STORE_H_
+// Errors are util::Status with generic codes; a provider turns them into the contract's `error`
+// (src/bindings/keyvalue_errors.h): kNotFound from Store::Open (a name the store does not serve)
+// is no-such-store, kPermissionDenied is access-denied, the rest is other(message).
+//
+// Ownership: a Store owns its backend. A Bucket shares its backend's bucket with the other copies
+// and keeps it alive, also after the Store is gone.
+// Threads: as thread-safe as the backend: none of ours is, so use a Store and its Buckets from one
+// thread at a time. Store and Bucket keep no state of their own beyond the options.
+#ifndef KV_ENGINE_STORE_H_
+#define KV_ENGINE_STORE_H_
 
 #include <memory>
 #include <optional>
@@ -14,15 +20,15 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/backend.h"
-#include "engine/limits.h"
-#include "util/result.h"
+#include "kv/engine/backend.h"
+#include "kv/engine/limits.h"
+#include "kv/util/result.h"
 
 namespace kv {
 
 struct StoreOptions {
   Limits limits;
-  // When set, only these bucket names open; others get kNoSuchStore.
+  // When set, only these bucket names open; others get kNotFound.
   std::optional<std::set<std::string, std::less<>>> allowed_buckets;
 };
 
@@ -88,4 +94,4 @@ class Store {
 
 }  // namespace kv
 
-#endif  // ENGINE_STORE_H_
+#endif  // KV_ENGINE_STORE_H_

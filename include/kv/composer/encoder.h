@@ -4,18 +4,20 @@
 // from earlier imports, its instance type and the import; then every component, byte for byte, in
 // the order of instantiation; then, per component, the aliases of the exports it is given and its
 // instantiation; then the root's exports, re-exported; then a `producers` section naming this
-// tool. Indices are counted by IndexSpaces, one typed space per sort (index_space.h).
+// tool. Indices are counted by IndexSpaces, one typed space per sort (src/composer/index_space.h).
 //
-// The encoder trusts the graph's types: checking the bytes it writes is output_check.h's job.
-#ifndef COMPOSER_ENCODER_H_
-#define COMPOSER_ENCODER_H_
+// The encoder trusts the graph's types: checking the bytes it writes is the checker's job
+// (src/composer/output_check.h, which Plug runs). It only reads the graph and returns bytes it
+// owns, so calls on separate graphs may run on separate threads.
+#ifndef KV_COMPOSER_ENCODER_H_
+#define KV_COMPOSER_ENCODER_H_
 
 #include <cstdint>
 #include <string_view>
 #include <vector>
 
-#include "composer/graph.h"
-#include "util/result.h"
+#include "kv/composer/graph.h"
+#include "kv/util/result.h"
 
 namespace composer {
 
@@ -28,4 +30,4 @@ util::Result<std::vector<uint8_t>> Encode(const CompositionGraph& graph);
 
 }  // namespace composer
 
-#endif  // COMPOSER_ENCODER_H_
+#endif  // KV_COMPOSER_ENCODER_H_

@@ -1,8 +1,8 @@
 // Limits every bucket enforces, whatever its backend. Each has a name (the environment variable a
 // provider that reads its environment takes it from) that error messages quote, so a person who
-// hits one knows what to change.
-#ifndef ENGINE_LIMITS_H_
-#define ENGINE_LIMITS_H_
+// hits one knows what to change. Plain values.
+#ifndef KV_ENGINE_LIMITS_H_
+#define KV_ENGINE_LIMITS_H_
 
 #include <cstdint>
 #include <string_view>
@@ -41,4 +41,4 @@ inline constexpr std::string_view kListPageBytesName = "KV_LIST_PAGE_BYTES";
 
 }  // namespace kv
 
-#endif  // ENGINE_LIMITS_H_
+#endif  // KV_ENGINE_LIMITS_H_

@@ -4,17 +4,21 @@
 // shim components), and imports are bound to interned resources so that components read into one
 // arena share them.
 //
-// Untrusted input: every malformed byte gives an error with its offset, constructs this reader
-// does not support give kUnsupported naming the construct, and nesting is bounded.
-#ifndef COMPOSER_COMPONENT_READER_H_
-#define COMPOSER_COMPONENT_READER_H_
+// Untrusted input: every malformed byte gives an error with its offset (kCorruption), constructs
+// this reader does not support give kUnsupported naming the construct, and nesting is bounded.
+//
+// Ownership: the types read are owned by the TypeArena passed in; the result points into it and
+// into the bytes, both of which must outlive it. Threads: not thread-safe for one arena; separate
+// arenas share nothing.
+#ifndef KV_COMPOSER_COMPONENT_READER_H_
+#define KV_COMPOSER_COMPONENT_READER_H_
 
 #include <cstdint>
 #include <span>
 #include <vector>
 
-#include "composer/types.h"
-#include "util/result.h"
+#include "kv/composer/types.h"
+#include "kv/util/result.h"
 
 namespace composer {
 
@@ -57,4 +61,4 @@ util::Result<const Type*> ReadComponent(TypeArena& arena, std::span<const uint8_
 
 }  // namespace composer
 
-#endif  // COMPOSER_COMPONENT_READER_H_
+#endif  // KV_COMPOSER_COMPONENT_READER_H_

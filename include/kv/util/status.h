@@ -3,8 +3,12 @@
 // An error carries a code (one per thing a caller can do about it), a message for a person, and
 // where it applies the byte offset in the input at which it was found. Messages follow the form
 // "<what we were doing> `<name>`: <why>"; callers add context on the way out with WithContext().
-#ifndef UTIL_STATUS_H_
-#define UTIL_STATUS_H_
+//
+// The codes are generic: no layer below the bindings knows the wasi:keyvalue `error` variant, and
+// the bindings map codes to it in one place (src/bindings/keyvalue_errors.h).
+// A Status is a plain value: it owns its message; copies are independent.
+#ifndef KV_UTIL_STATUS_H_
+#define KV_UTIL_STATUS_H_
 
 #include <cstdint>
 #include <optional>
@@ -25,9 +29,8 @@ enum class Code : uint8_t {
   kProtocol,         // a peer broke its protocol
   kUnsupported,      // a valid construct this software does not handle yet
   kTypeMismatch,     // two types that must agree do not
-  kNoSuchStore,      // wasi:keyvalue error::no-such-store
-  kAccessDenied,     // wasi:keyvalue error::access-denied
-  kOther,            // wasi:keyvalue error::other, received from a provider
+  kPermissionDenied, // the caller is not allowed this (a refused login)
+  kUnknown,          // another party failed and said only why, in its message
 };
 
 // A short lower-case name for `code`, e.g. "limit exceeded".
@@ -90,4 +93,4 @@ std::string Quoted(std::string_view name, size_t max_bytes = kQuotedBytes);
     if (!status_macro_.ok()) return status_macro_; \
   } while (false)
 
-#endif  // UTIL_STATUS_H_
+#endif  // KV_UTIL_STATUS_H_

@@ -2,8 +2,15 @@
 // StoreBackend. Backends store and fetch; the Bucket facade (store.h) has already checked limits
 // and argument sizes before a backend sees a call, so backends only report their own failures
 // (I/O, corruption, a non-numeric counter).
-#ifndef ENGINE_BACKEND_H_
-#define ENGINE_BACKEND_H_
+//
+// For implementers: a Store owns its StoreBackend; a BucketBackend is shared (shared_ptr) by every
+// Bucket handle on it and may outlive the StoreBackend, so it must not point back into it unless
+// it keeps it alive. OpenBucket returns the same BucketBackend for the same name while one is
+// alive. Calls come from one thread at a time (store.h); a backend that starts threads of its own
+// synchronises with them itself. Report kNotFound from OpenBucket only for a name the backend
+// does not serve (it becomes no-such-store); a missing file of its own is kIOError.
+#ifndef KV_ENGINE_BACKEND_H_
+#define KV_ENGINE_BACKEND_H_
 
 #include <cstdint>
 #include <cstring>
@@ -14,10 +21,10 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/counter.h"
-#include "engine/limits.h"
-#include "engine/types.h"
-#include "util/result.h"
+#include "kv/engine/counter.h"
+#include "kv/engine/limits.h"
+#include "kv/engine/types.h"
+#include "kv/util/result.h"
 
 namespace kv {
 
@@ -132,4 +139,4 @@ inline util::Result<bool> BucketBackend::GetInto(std::string_view key, ValueSink
 
 }  // namespace kv
 
-#endif  // ENGINE_BACKEND_H_
+#endif  // KV_ENGINE_BACKEND_H_

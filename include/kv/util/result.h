@@ -1,14 +1,16 @@
 // Result<T>: one value that is either a T or a non-OK Status. Absence is not an error: a lookup
-// that may miss returns Result<std::optional<T>>.
-#ifndef UTIL_RESULT_H_
-#define UTIL_RESULT_H_
+// that may miss returns Result<std::optional<T>>. A plain value that owns what it holds.
+// REQUIRES (checked): an error Result is built from a non-OK Status, and value() is read only
+// when ok().
+#ifndef KV_UTIL_RESULT_H_
+#define KV_UTIL_RESULT_H_
 
 #include <cassert>
 #include <cstdlib>
 #include <utility>
 #include <new>
 
-#include "util/status.h"
+#include "kv/util/status.h"
 
 namespace util {
 
@@ -98,4 +100,4 @@ class [[nodiscard]] Result {
   if (!tmp.ok()) return std::move(tmp).take_status(); \
   lhs = std::move(tmp).value()
 
-#endif  // UTIL_RESULT_H_
+#endif  // KV_UTIL_RESULT_H_

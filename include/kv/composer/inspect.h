@@ -1,13 +1,15 @@
 // `inspect`: what a component imports and exports, so a user can see what will connect before
 // fusing. Text for people, JSON for tools.
-#ifndef COMPOSER_INSPECT_H_
-#define COMPOSER_INSPECT_H_
+// Errors: the reader's (component_reader.h). Reads `bytes` only; calls share nothing, so they may
+// run on separate threads.
+#ifndef KV_COMPOSER_INSPECT_H_
+#define KV_COMPOSER_INSPECT_H_
 
 #include <cstdint>
 #include <span>
 #include <string>
 
-#include "util/result.h"
+#include "kv/util/result.h"
 
 namespace composer {
 
@@ -17,4 +19,4 @@ util::Result<std::string> Inspect(std::span<const uint8_t> bytes, InspectFormat 
 
 }  // namespace composer
 
-#endif  // COMPOSER_INSPECT_H_
+#endif  // KV_COMPOSER_INSPECT_H_

@@ -6,8 +6,8 @@
 // The ids are typed, so a component id cannot be used where an import id is meant. The graph owns
 // its nodes; the component bytes and the types stay owned by the caller (the inputs and the
 // TypeArena they were read into), and must outlive the graph. Not thread-safe.
-#ifndef COMPOSER_GRAPH_H_
-#define COMPOSER_GRAPH_H_
+#ifndef KV_COMPOSER_GRAPH_H_
+#define KV_COMPOSER_GRAPH_H_
 
 #include <cstdint>
 #include <map>
@@ -16,8 +16,8 @@
 #include <variant>
 #include <vector>
 
-#include "composer/types.h"
-#include "util/result.h"
+#include "kv/composer/types.h"
+#include "kv/util/result.h"
 
 namespace composer {
 
@@ -87,4 +87,4 @@ class CompositionGraph {
 
 }  // namespace composer
 
-#endif  // COMPOSER_GRAPH_H_
+#endif  // KV_COMPOSER_GRAPH_H_

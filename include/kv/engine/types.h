@@ -1,6 +1,7 @@
-// Plain value types shared by the engine, its backends and the bindings.
-#ifndef ENGINE_TYPES_H_
-#define ENGINE_TYPES_H_
+// Plain value types shared by the engine, its backends and the bindings. The `...View` types
+// borrow: what they point to must outlive them; the others own their bytes.
+#ifndef KV_ENGINE_TYPES_H_
+#define KV_ENGINE_TYPES_H_
 
 #include <cstdint>
 #include <optional>
@@ -36,4 +37,4 @@ inline ByteView AsBytes(std::string_view text) {
 
 }  // namespace kv
 
-#endif  // ENGINE_TYPES_H_
+#endif  // KV_ENGINE_TYPES_H_
