@@ -1,6 +1,8 @@
 # make        installs what is missing, builds everything, fuses the demo with its provider and
 #             runs it on wasmtime (RUNNER=jco: on jco), then prints the fused component's metadata
 # make test   runs every test
+# make install PREFIX=DIR   installs wasm-fuse, the libraries with their headers and CMake package,
+#             and the provider components with their WIT (default PREFIX: /usr/local)
 # See README.md for the other targets.
 
 SHELL := /bin/bash
@@ -29,6 +31,7 @@ FUZZ_SECONDS ?= 20
 FUSE    := $(NATIVE)/wasm-fuse
 FUSED   := $(BUILD)/kv_demo.fused.wasm
 FUSED2  := $(BUILD)/kv_demo_draft2.fused.wasm
+PREFIX  ?= /usr/local
 PROVIDER ?= kv-file
 # Every provider the conformance suite runs against, and those that persist.
 PROVIDERS := kv-memory kv-file kv-redis
@@ -45,7 +48,7 @@ WASMTIME_kv-redis = -S inherit-network=y -S allow-ip-name-lookup=y \
 
 .PHONY: all deps build native wasm fused examples web demo-web transpiled run test test-native test-js conformance \
 	conformance-run conformance-chains \
-	fuzz bench soak clean
+	fuzz bench soak install clean
 
 all: build run
 
@@ -280,6 +283,12 @@ fuzz: deps wasm
 	  $(FUZZ)/file-store-corpus 2>$(FUZZ)/last-file-store-run.log \
 	  || { tail -60 $(FUZZ)/last-file-store-run.log; exit 1; }
 	@grep -E "^stat::number_of_executed_units" $(FUZZ)/last-file-store-run.log
+
+# CMake's install rules: the native build's (bin/, include/, lib/ with lib/cmake/WasiKeyValue) and
+# the wasm32-wasi build's (share/wasi-keyvalue-cpp/: components/ and wit/).
+install: native wasm
+	@cmake --install $(NATIVE) --prefix $(PREFIX)
+	@cmake --install $(WASM) --prefix $(PREFIX)
 
 clean:
 	rm -rf $(BUILD)

@@ -130,3 +130,10 @@ kv_component(kv-redis redis-provider none
   src/abi/guest.cc
   src/abi/no_stdio.cc)
 target_link_libraries(kv-redis-core PRIVATE kv_redis)
+
+# `make install`: the providers, the middleware and the WIT they export, for another project's
+# compositions (CMakeLists.txt installs the rest).
+foreach(provider kv-memory kv-file kv-redis kv-prefix)
+  install(FILES ${KV_COMPONENT_DIR}/${provider}.wasm DESTINATION ${KV_SHARE_DIR}/components)
+endforeach()
+install(DIRECTORY ${CMAKE_SOURCE_DIR}/wit/ DESTINATION ${KV_SHARE_DIR}/wit)
