@@ -142,7 +142,7 @@ the host. Two costs of the crossing are wasmtime's, and a \`perf record\` of
   (\`concurrent host functions require Config::concurrency_support\`).
 
 Where the work is ours, it is done once: a get lends the stored bytes to the result (no copy in
-kv-memory: \`ValueSink::Lend\`, \`src/engine/backend.h\`), so the value is copied by wasmtime's
+kv-memory: \`ValueSink::Lend\`, \`include/kv/engine/backend.h\`), so the value is copied by wasmtime's
 adapter and the consumer's binding only; a set copies the value once, into the store. The
 batches of 100 cross once for a hundred keys: at 16 B, get-many runs at
 ${ratio(rate(r.wasmtime.fused, 'get-many-100/16'), rate(r.wasmtime.host, 'get-many-100/16'))} and set-many at ${ratio(rate(r.wasmtime.fused, 'set-many-100/16'), rate(r.wasmtime.host, 'set-many-100/16'))} the host's rate. ${wt.below.length

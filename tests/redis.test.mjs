@@ -182,3 +182,20 @@ for (const runner of RUNNERS) {
     }
   });
 }
+
+// The page limits hold on Redis too: HSCAN's batches are cut to KV_LIST_PAGE_KEYS and
+// KV_LIST_PAGE_BYTES (src/backends/redis_list_cursor.h), for small hashes, which Redis returns
+// whole, as for large ones. Every walk of the list-keys cases checks both bounds on every page.
+for (const runner of RUNNERS) {
+  test(`on ${runner}: the list-keys cases pass with pages of at most 7 keys and 40 key bytes`, { skip }, async () => {
+    const { command, dispose } = await fusedCommand('kv_conformance', runner);
+    try {
+      const env = { KV_LIST_PAGE_KEYS: '7', KV_LIST_PAGE_BYTES: '40' };
+      const r = command.run(['--group', 'list-keys', '--page-keys', '7', '--page-bytes', '40'], { env });
+      assert.equal(r.status, 0, r.stdout + r.stderr);
+      assert.match(r.stdout, /^\d+ passed, 0 failed, 0 skipped$/m);
+    } finally {
+      dispose();
+    }
+  });
+}

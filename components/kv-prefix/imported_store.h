@@ -1,4 +1,4 @@
-// A storage backend (engine/backend.h) over wasi:keyvalue imported from another provider: what
+// A storage backend (kv/engine/backend.h) over wasi:keyvalue imported from another provider: what
 // lets a middleware component serve the contract by calling the contract. Every bucket `name` is
 // the imported bucket `prefix + name`.
 //

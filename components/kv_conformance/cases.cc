@@ -47,7 +47,8 @@ std::string Show(const std::optional<Bytes>& v) {
 
 Bytes Text(std::string_view s) { return Bytes(s.begin(), s.end()); }
 
-// Walks every page; fails on a page over the size bound or a walk that does not end.
+// Walks every page; fails on a page over the size bounds (a page of one key may pass the byte
+// bound) or a walk that does not end.
 struct Walk {
   std::map<std::string, int> seen;
   size_t pages = 0;
@@ -63,7 +64,13 @@ util::Result<Walk> WalkAll(ImportedBucket& b, const Options& o,
       return util::InvalidArgument("a page held " + std::to_string(page.keys.size()) +
                                    " keys, over the page size " + std::to_string(o.page_keys));
     }
-    for (auto& k : page.keys) ++w.seen[k];
+    size_t bytes = 0;
+    for (auto& k : page.keys) bytes += k.size(), ++w.seen[k];
+    if (bytes > o.page_bytes && page.keys.size() > 1) {
+      return util::InvalidArgument("a page held " + std::to_string(bytes) +
+                                   " key bytes, over the page size " +
+                                   std::to_string(o.page_bytes));
+    }
     if (!page.cursor) return w;
     if (page.keys.empty()) return util::InvalidArgument("an empty page with a cursor");
     if (w.pages > 1000000) return util::InvalidArgument("the walk does not end");
@@ -285,10 +292,13 @@ Outcome InventedCursors(const Options& o) {
     auto page = b.ListKeysText(c);  // a clean page or a clean error: both are fine
     if (page.ok()) {
       KV_EXPECT(page->keys.size() <= o.page_keys, "an oversize page");
+      size_t bytes = 0;
+      for (auto& k : page->keys) bytes += k.size();
+      KV_EXPECT(bytes <= o.page_bytes || page->keys.size() == 1, "a page over the page bytes");
     }
   }
-  KV_TRY(kv::KeyPage again, b.ListKeys(std::nullopt));
-  KV_EXPECT(again.keys.size() == 10, "the bucket lists " + std::to_string(again.keys.size()) +
+  KV_TRY(Walk again, WalkAll(b, o));
+  KV_EXPECT(again.seen.size() == 10, "the bucket lists " + std::to_string(again.seen.size()) +
                                          " keys after invented cursors");
   return Outcome::Pass();
 }

@@ -28,6 +28,7 @@ struct Options {
   bindings::keyvalue::Contract contract = bindings::keyvalue::Contract::kDraft;
   std::string prefix;         // bucket-name prefix, so that runs do not collide
   uint32_t page_keys = 1000;  // the provider's list-keys page size in keys
+  uint32_t page_bytes = 262144;  // ... and in key bytes
   uint32_t max_key_bytes = 65536;
   uint32_t max_value_bytes = 16 * 1024 * 1024;
   // For providers that persist: `write` in one process, then `verify` in a new one.

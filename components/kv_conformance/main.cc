@@ -9,6 +9,7 @@
 //   --prefix P         bucket-name prefix [KV_CONFORMANCE_PREFIX]; default: unique per run
 //   --start-after C    skip the cases up to and including C (to resume after a trap)
 //   --page-keys N      the provider's list-keys page size in keys (default 1000)
+//   --page-bytes N     ... and in key bytes (default 262144)
 //   --max-key-bytes N, --max-value-bytes N   the provider's limits (defaults: the engine's)
 //   --phase P          write | verify: the persistence case's two processes;
 //                      writer | reader: the kill -9 test's writer and reader (see harness.h);
@@ -99,12 +100,13 @@ int main(int argc, char** argv) {
       if (arg == "--start-after") start_after = v;
       if (arg == "--phase") options.phase = v;
       if (arg == "--slot") options.slot = v;
-    } else if (arg == "--page-keys" || arg == "--max-key-bytes" || arg == "--max-value-bytes" ||
+    } else if (arg == "--page-keys" || arg == "--page-bytes" || arg == "--max-key-bytes" || arg == "--max-value-bytes" ||
                arg == "--times" || arg == "--seconds" || arg == "--seed" || arg == "--barrier") {
       const char* v = value();
       uint32_t n = 0;
       if (v == nullptr || !ParseU32(v, &n) || n == 0) return Usage("expected a positive number");
       if (arg == "--page-keys") options.page_keys = n;
+      if (arg == "--page-bytes") options.page_bytes = n;
       if (arg == "--max-key-bytes") options.max_key_bytes = n;
       if (arg == "--max-value-bytes") options.max_value_bytes = n;
       if (arg == "--times") options.times = n;

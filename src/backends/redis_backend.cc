@@ -3,7 +3,9 @@
 #include <charconv>
 #include <initializer_list>
 #include <map>
+#include <system_error>
 
+#include "backends/redis_list_cursor.h"
 #include "kv/engine/counter.h"
 
 namespace kv {
@@ -83,23 +85,31 @@ class RedisBucket final : public BucketBackend {
     return r.integer == 1;
   }
 
+  // Pages through HSCAN, cut to the page limits (redis_list_cursor.h). A batch with no key left
+  // for this page is passed over, so a page holds at least one key when any remain.
   util::Result<KeyPage> ListKeys(std::optional<uint64_t> cursor, const Limits& limits) override {
-    std::string from = std::to_string(cursor.value_or(0));
+    RedisListCursor at = RedisListCursor::Decode(cursor.value_or(0));
     // COUNT is a hint to Redis: half the page leaves room for what it adds.
     std::string count = std::to_string(std::max<uint32_t>(1, limits.list_page_keys / 2));
-    ASSIGN_OR_RETURN(Reply r, Call({"HSCAN", hash_, from, "COUNT", count}));
-    if (r.type != Reply::Type::kArray || r.elements.size() != 2 ||
-        r.elements[1].type != Reply::Type::kArray) {
-      return Unexpected("HSCAN", r);
+    for (;;) {
+      std::string from = std::to_string(at.scan);
+      ASSIGN_OR_RETURN(Reply r, Call({"HSCAN", hash_, from, "COUNT", count}));
+      if (r.type != Reply::Type::kArray || r.elements.size() != 2 ||
+          r.elements[1].type != Reply::Type::kArray) {
+        return Unexpected("HSCAN", r);
+      }
+      uint64_t next = 0;
+      const std::string& c = r.elements[0].text;
+      if (std::from_chars(c.data(), c.data() + c.size(), next).ec != std::errc()) {
+        return Unexpected("HSCAN", r);
+      }
+      std::vector<std::string> batch;
+      auto& items = r.elements[1].elements;
+      for (size_t i = 0; i + 1 < items.size(); i += 2) batch.push_back(std::move(items[i].text));
+      ASSIGN_OR_RETURN(KeyPage page, PageOfBatch(at, std::move(batch), next, limits));
+      if (!page.keys.empty() || !page.cursor) return page;
+      at = RedisListCursor::Decode(*page.cursor);
     }
-    KeyPage page;
-    uint64_t next = 0;
-    const std::string& c = r.elements[0].text;
-    std::from_chars(c.data(), c.data() + c.size(), next);
-    if (next != 0) page.cursor = next;
-    const auto& items = r.elements[1].elements;
-    for (size_t i = 0; i + 1 < items.size(); i += 2) page.keys.push_back(items[i].text);
-    return page;
   }
 
   // Read, add in the engine's arithmetic (counter.h) and write if nothing changed meanwhile, again

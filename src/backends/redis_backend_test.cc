@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <functional>
 #include <map>
 #include <random>
 #include <thread>
@@ -97,10 +98,10 @@ class RedisBackendTest : public ::testing::Test {
   void SetUp() override {
     if (!server_.Start()) GTEST_SKIP() << "redis-server could not be started (is it installed?)";
   }
-  Store MakeStore() {
+  Store MakeStore(StoreOptions options = {}) {
     return Store(std::make_unique<RedisStore>(
                      std::make_unique<redis::Client>(redis::PosixConnector(), server_.config())),
-                 StoreOptions{});
+                 std::move(options));
   }
   static std::string Str(const util::Result<std::optional<Bytes>>& v) {
     if (!v.ok()) return "<error " + v.status().ToString() + ">";
@@ -163,6 +164,76 @@ TEST_F(RedisBackendTest, AWalkSeesEveryKey) {
     cursor = page->cursor;
   } while (cursor);
   EXPECT_EQ(seen.size(), 3000u);
+}
+
+// Walks bucket `b`, checking every page against `limits`; calls `between` after each page.
+std::map<std::string, int> WalkWithin(Bucket& b, const Limits& limits,
+                                      const std::function<void(int page)>& between = {}) {
+  std::map<std::string, int> seen;
+  std::optional<uint64_t> cursor;
+  int pages = 0;
+  do {
+    auto page = b.ListKeys(cursor);
+    EXPECT_TRUE(page.ok()) << page.status().ToString();
+    if (!page.ok()) break;
+    uint64_t bytes = 0;
+    for (auto& k : page->keys) bytes += k.size(), ++seen[k];
+    EXPECT_LE(page->keys.size(), limits.list_page_keys);
+    EXPECT_LE(bytes, limits.list_page_bytes);
+    if (page->cursor) {
+      EXPECT_FALSE(page->keys.empty()) << "an empty page with a cursor";
+    }
+    cursor = page->cursor;
+    if (between) between(++pages);
+  } while (cursor && pages < 100000);
+  return seen;
+}
+
+// A small hash comes from HSCAN in one batch whatever COUNT says: the pages are cut from it.
+TEST_F(RedisBackendTest, ASmallHashIsListedInPagesOfThePageSize) {
+  StoreOptions options;
+  options.limits.list_page_keys = 10;
+  Store store = MakeStore(options);
+  Bucket b = *store.Open("small");
+  for (int i = 0; i < 100; ++i) ASSERT_TRUE(b.Set("k" + std::to_string(i), AsBytes("v")).ok());
+  int pages = 0;
+  auto seen = WalkWithin(b, options.limits, [&](int p) { pages = p; });
+  EXPECT_EQ(seen.size(), 100u);
+  for (auto& [k, n] : seen) EXPECT_EQ(n, 1) << k;
+  EXPECT_GE(pages, 10);
+}
+
+TEST_F(RedisBackendTest, PagesHoldAtMostThePageBytes) {
+  StoreOptions options;
+  options.limits.list_page_bytes = 2000;
+  Store store = MakeStore(options);
+  Bucket b = *store.Open("wide");
+  std::vector<std::string> keys;
+  for (int i = 0; i < 300; ++i) keys.push_back(std::to_string(i) + std::string(200, 'x'));
+  std::vector<KeyValueView> pairs;
+  for (auto& k : keys) pairs.push_back({k, AsBytes("v")});
+  ASSERT_TRUE(b.SetMany(pairs).ok());
+  auto seen = WalkWithin(b, options.limits);
+  EXPECT_EQ(seen.size(), 300u);
+}
+
+// After the first page the hash grows out of Redis's compact encoding into a hash table, so the
+// batch the cursor resumes in is not the one it was cut from: no key present all along is lost.
+TEST_F(RedisBackendTest, AWalkCutInsideABatchSurvivesTheHashChangingEncoding) {
+  StoreOptions options;
+  options.limits.list_page_keys = 10;
+  Store store = MakeStore(options);
+  Bucket b = *store.Open("grow");
+  for (int i = 0; i < 100; ++i) ASSERT_TRUE(b.Set("k" + std::to_string(i), AsBytes("v")).ok());
+  EXPECT_EQ(server_.Cli("OBJECT ENCODING wasi-kv:grow"), "listpack");
+  auto seen = WalkWithin(b, options.limits, [&](int page) {
+    if (page == 1) {
+      ASSERT_TRUE(b.Set(std::string(100, 'L'), AsBytes("a key too long for a listpack")).ok());
+      for (int i = 0; i < 200; ++i) ASSERT_TRUE(b.Set("new" + std::to_string(i), AsBytes("v")).ok());
+    }
+  });
+  EXPECT_EQ(server_.Cli("OBJECT ENCODING wasi-kv:grow"), "hashtable");
+  for (int i = 0; i < 100; ++i) EXPECT_GE(seen["k" + std::to_string(i)], 1) << i;
 }
 
 TEST_F(RedisBackendTest, CountersHaveTheEngineRangeAndLoseNoDigit) {
