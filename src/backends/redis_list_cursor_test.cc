@@ -7,6 +7,8 @@
 #include <functional>
 #include <map>
 
+#include "backends/key_page_check.h"
+
 namespace kv {
 namespace {
 
@@ -27,10 +29,7 @@ std::map<std::string, int> ReadBatch(std::vector<std::string> batch, const Limit
     auto page = PageOfBatch(at, batch, next, limits);
     EXPECT_TRUE(page.ok()) << page.status().ToString();
     if (!page.ok()) break;
-    uint64_t bytes = 0;
-    for (auto& k : page->keys) bytes += k.size(), ++seen[k];
-    EXPECT_LE(page->keys.size(), limits.list_page_keys);
-    EXPECT_LE(bytes, limits.list_page_bytes);
+    CountPage(*page, limits, seen);
     EXPECT_TRUE(page->cursor.has_value());
     if (!page->cursor || *page->cursor == next) break;
     at = RedisListCursor::Decode(*page->cursor);
