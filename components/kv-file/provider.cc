@@ -6,8 +6,8 @@
 #include <string>
 #include <string_view>
 
-#include "kv/backends/file.h"
 #include "bindings/keyvalue_exports.h"
+#include "kv/backends/file.h"
 #include "kv/engine/config.h"
 
 namespace bindings::keyvalue {

@@ -15,8 +15,8 @@
 
 #include "bindings/keyvalue_exports.h"
 #include "bindings/wasi_environment.h"
-#include "kv/engine/config.h"
 #include "imported_store.h"
+#include "kv/engine/config.h"
 
 namespace bindings::keyvalue {
 

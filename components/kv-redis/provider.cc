@@ -4,9 +4,9 @@
 #include <memory>
 #include <string>
 
-#include "kv/backends/redis.h"
 #include "bindings/keyvalue_exports.h"
 #include "bindings/wasi_environment.h"
+#include "kv/backends/redis.h"
 #include "kv/engine/config.h"
 
 namespace bindings::keyvalue {

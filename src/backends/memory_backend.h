@@ -21,9 +21,9 @@
 #include <string>
 #include <string_view>
 
+#include "engine/key_index.h"
 #include "kv/backends/memory.h"
 #include "kv/engine/backend.h"
-#include "engine/key_index.h"
 
 namespace kv {
 

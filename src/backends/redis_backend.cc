@@ -112,7 +112,7 @@ class RedisBucket final : public BucketBackend {
     }
   }
 
-  // Read, add in the engine's arithmetic (counter.h) and write if nothing changed meanwhile, again
+  // Read, add in the engine's arithmetic (kv/engine/counter.h) and write if nothing changed meanwhile, again
   // until it holds: the same counters, range and errors as every other backend, and atomic
   // against every client of the provider. A counter that others change faster than this client
   // can go round gives up with an error after kMaxIncrementAttempts.

@@ -12,7 +12,7 @@
 // delete's number; a swap is one script that compares the version and writes. A change made by
 // another Redis client (redis-cli) stamps nothing, but it changes the SHA-1 unless it writes the
 // same bytes. Increments are a swap retried until it holds, so they share the engine's counter
-// arithmetic (engine/counter.h).
+// arithmetic (kv/engine/counter.h).
 #ifndef BACKENDS_REDIS_BACKEND_H_
 #define BACKENDS_REDIS_BACKEND_H_
 

@@ -3,9 +3,9 @@
 #include <string>
 #include <vector>
 
-#include "kv/composer/component_reader.h"
 #include "composer/names.h"
 #include "composer/type_check.h"
+#include "kv/composer/component_reader.h"
 
 namespace composer {
 namespace {

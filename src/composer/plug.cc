@@ -1,10 +1,10 @@
 #include "kv/composer/plug.h"
 
-#include "kv/composer/component_reader.h"
+#include "composer/names.h"
 #include "composer/output_check.h"
+#include "kv/composer/component_reader.h"
 #include "kv/composer/encoder.h"
 #include "kv/composer/planner.h"
-#include "composer/names.h"
 
 namespace composer {
 

@@ -36,7 +36,7 @@ class KeyIndex {
   uint32_t Erase(std::string_view key);
 
   std::string_view KeyOf(const Entry& e) const { return {arena_.data() + e.key_offset, e.key_len}; }
-  // The compare-and-swap version (backend.h) of `key` for a backend that stamps every change:
+  // The compare-and-swap version (kv/engine/backend.h) of `key` for a backend that stamps every change:
   // "p<stamp>" while the key is present, "a<absent_stamp>" (the stamp of the latest delete)
   // while it is absent. The letters keep a present key's version from ever equalling an absent
   // one's.

@@ -90,7 +90,7 @@ util::Result<std::vector<resp::Reply>> Client::RoundTrip(const std::vector<uint8
   if (auto s = transport_->Write(request); !s.ok()) return fail(std::move(s));
   std::vector<resp::Reply> replies;
   replies.reserve(count);
-  // Bytes go from the transport's buffer straight into the replies (resp/parser.h).
+  // Bytes go from the transport's buffer straight into the replies (kv/resp/parser.h).
   std::span<const uint8_t> bytes;
   for (;;) {
     resp::ParseState state = parser_.Parse(bytes, &replies, count);

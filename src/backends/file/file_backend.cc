@@ -6,8 +6,8 @@
 
 #include "backends/file/log_format.h"
 #include "backends/file/log_state.h"
-#include "kv/engine/counter.h"
 #include "engine/key_index.h"
+#include "kv/engine/counter.h"
 #include "util/hex.h"
 
 namespace kv::file {
@@ -105,7 +105,7 @@ uint64_t Fnv1a(std::string_view s, uint64_t basis) {
 }
 
 // The store creates what it needs, so a file or directory missing under it (kNotFound from the
-// file system) is an I/O failure to its caller, never "no such bucket" (store.h).
+// file system) is an I/O failure to its caller, never "no such bucket" (kv/engine/store.h).
 util::Status MissingIsIOError(util::Status s) {
   if (s.code() != util::Code::kNotFound) return s;
   return util::IOError(s.message());

@@ -12,8 +12,8 @@
 #include <map>
 #include <random>
 
-#include "backends/file/fault_file_system.h"
 #include "backends/file/crc32c.h"
+#include "backends/file/fault_file_system.h"
 #include "backends/file/log_format.h"
 #include "kv/engine/store.h"
 
