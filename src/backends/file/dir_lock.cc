@@ -143,7 +143,8 @@ util::Result<DirLock::Guard> DirLock::Acquire() {
     // or no space is an error, named.
     if (s.code() != util::Code::kAlreadyExists) {
       if (announced) (void)fs_->Remove(waiting_path_);
-      return std::move(s).WithContext("taking the lock of the file store " + util::Quoted(dir_, util::kWhole));
+      return MissingIsIOError(std::move(s).WithContext("taking the lock of the file store " +
+                                                       util::Quoted(dir_, util::kWhole)));
     }
     // Tell the holder that someone waits (a native holder keeping the lock then releases it).
     Announce();

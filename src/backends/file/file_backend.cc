@@ -20,8 +20,8 @@ namespace kv::file {
 // Not thread-safe: see file_backend.h.
 class FileBucket final : public BucketBackend {
  public:
-  FileBucket(FileStore* store, std::string name, std::string path)
-      : store_(store), name_(std::move(name)), path_(std::move(path)) {}
+  FileBucket(std::shared_ptr<FileStoreState> store, std::string name, std::string path)
+      : store_(std::move(store)), name_(std::move(name)), path_(std::move(path)) {}
 
   // Opens or creates the log; repairs a torn tail.
   util::Status Load(const DirLock::Guard& held);
@@ -66,9 +66,11 @@ class FileBucket final : public BucketBackend {
   util::Status WriteLocked(const DirLock::Guard& held, const std::vector<uint8_t>& record);
   util::Status MaybeCompact();
   util::Result<Bytes> ReadValue(const KeyIndex::Entry& entry);
-  util::Status Fail(util::Status s) { return std::move(s).WithContext(util::Quoted(path_, util::kWhole)); }
+  util::Status Fail(util::Status s) {
+    return MissingIsIOError(std::move(s).WithContext(util::Quoted(path_, util::kWhole)));
+  }
 
-  FileStore* store_;
+  std::shared_ptr<FileStoreState> store_;
   std::string name_;
   std::string path_;
   std::unique_ptr<File> file_;
@@ -104,13 +106,6 @@ uint64_t Fnv1a(std::string_view s, uint64_t basis) {
   return h;
 }
 
-// The store creates what it needs, so a file or directory missing under it (kNotFound from the
-// file system) is an I/O failure to its caller, never "no such bucket" (kv/engine/store.h).
-util::Status MissingIsIOError(util::Status s) {
-  if (s.code() != util::Code::kNotFound) return s;
-  return util::IOError(s.message());
-}
-
 }  // namespace
 
 // ---- store ----
@@ -140,11 +135,10 @@ util::Result<std::unique_ptr<StoreBackend>> OpenFileStore(FileStoreOptions optio
 util::Result<std::shared_ptr<BucketBackend>> FileStore::OpenBucket(std::string_view name) {
   auto it = buckets_.find(name);
   if (it != buckets_.end()) return std::shared_ptr<BucketBackend>(it->second);
-  auto bucket =
-      std::make_shared<FileBucket>(this, std::string(name), options_.dir + "/" + LogFileName(name));
-  auto held = lock_.Acquire();
-  if (!held.ok()) return MissingIsIOError(std::move(held).take_status());
-  RETURN_IF_ERROR(MissingIsIOError(bucket->Load(*held)));
+  std::string path = state_->options().dir + "/" + LogFileName(name);
+  auto bucket = std::make_shared<FileBucket>(state_, std::string(name), std::move(path));
+  ASSIGN_OR_RETURN(DirLock::Guard held, state_->lock().Acquire());
+  RETURN_IF_ERROR(bucket->Load(held));
   buckets_.emplace(std::string(name), bucket);
   return std::shared_ptr<BucketBackend>(bucket);
 }
@@ -471,7 +465,7 @@ util::Status FileBucket::MaybeCompact() {
   RETURN_IF_ERROR((*out)->WriteAt(written, buffer));
   written += buffer.size();
   RETURN_IF_ERROR((*out)->Sync());
-  RETURN_IF_ERROR(fs->Rename(tmp, path_));
+  RETURN_IF_ERROR(Fail(fs->Rename(tmp, path_)));
   // From here the new log is in place (or, if the directory sync is lost, the old one, which is
   // just as complete): either way every change is there. Later changes need the rename durable.
   dir_sync_pending_ = !fs->SyncDir(store_->options().dir).ok();

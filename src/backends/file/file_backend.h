@@ -19,7 +19,8 @@
 // them by itself. Several FileStores on one directory, in one process or many, are safe: they
 // coordinate through the lock like separate processes.
 //
-// Ownership: FileStore::Open takes `fs` unowned; it must outlive the store and its buckets.
+// Ownership: FileStore::Open takes `fs` unowned; it must outlive the store and its buckets. A
+// bucket keeps what it shares with its store alive (FileStoreState), also after the store is gone.
 //
 // Errors: kIOError naming the file and the reason (no permission, no space, a failed sync, a lock
 // that stays taken), kCorruption naming the file and the byte offset of damage (the file is left
@@ -41,6 +42,25 @@ namespace kv::file {
 
 class FileBucket;
 
+// What a FileStore and the buckets it opened share. Each bucket holds it, so a bucket stays usable
+// after its FileStore is gone (kv/engine/store.h), and the lock lives as long as any of them.
+class FileStoreState {
+ public:
+  FileStoreState(FileSystem* fs, FileStoreOptions options)
+      : fs_(fs),
+        options_(std::move(options)),
+        lock_(fs, options_.dir, options_.lock_stale_seconds, options_.lock_linger_ms) {}
+
+  FileSystem* fs() const { return fs_; }
+  const FileStoreOptions& options() const { return options_; }
+  DirLock& lock() { return lock_; }
+
+ private:
+  FileSystem* fs_;
+  FileStoreOptions options_;
+  DirLock lock_;
+};
+
 class FileStore final : public StoreBackend {
  public:
   // Creates `options.dir` when missing (not its parents).
@@ -52,21 +72,17 @@ class FileStore final : public StoreBackend {
   // over 100 bytes `h-<hash>.log` (the header holds the full name, checked on open).
   static std::string LogFileName(std::string_view name);
 
-  const FileStoreOptions& options() const { return options_; }
-  FileSystem* fs() const { return fs_; }
+  const FileStoreOptions& options() const { return state_->options(); }
+  FileSystem* fs() const { return state_->fs(); }
 
   // The directory's lock; see the header comment.
-  DirLock& lock() { return lock_; }
+  DirLock& lock() { return state_->lock(); }
 
  private:
   FileStore(FileSystem* fs, FileStoreOptions options)
-      : fs_(fs),
-        options_(std::move(options)),
-        lock_(fs, options_.dir, options_.lock_stale_seconds, options_.lock_linger_ms) {}
+      : state_(std::make_shared<FileStoreState>(fs, std::move(options))) {}
 
-  FileSystem* fs_;
-  FileStoreOptions options_;
-  DirLock lock_;
+  std::shared_ptr<FileStoreState> state_;
   std::map<std::string, std::shared_ptr<FileBucket>, std::less<>> buckets_;
 };
 

@@ -381,6 +381,25 @@ TEST(FileStoreTest, ADirectoryThatCannotBeWrittenIsAnErrorNamingTheLockNotAHang)
   EXPECT_LT(fs.NowMillis() - before, 1000) << "it waited for the lock";
 }
 
+// kv/engine/store.h: a Bucket keeps its backend's bucket alive, also after the Store is gone; the
+// file store's bucket then still has the file system, the options and the lock it shares.
+TEST(FileStoreTest, ABucketOutlivesItsStore) {
+  FaultFileSystem fs;
+  std::optional<Bucket> b;
+  {
+    auto store = OpenStore(&fs);
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    auto opened = store->Open("b");
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    b = *opened;
+  }
+  ASSERT_TRUE(b->Set("k", AsBytes("after")).ok());
+  EXPECT_EQ(Str(*b->Get("k")), "after");
+  auto reopened = OpenStore(&fs);
+  ASSERT_TRUE(reopened.ok());
+  EXPECT_EQ(Str(*reopened->Open("b")->Get("k")), "after");
+}
+
 // A missing directory is the store's own failure (kIOError), never kNotFound: at a provider's
 // boundary kNotFound from opening a bucket means "no such store" (bindings/keyvalue_errors.h).
 TEST(FileStoreTest, AMissingDirectoryIsAnIOErrorNotAMissingBucket) {

@@ -74,6 +74,13 @@ class FileSystem {
 // The operating system's files (POSIX calls; wasi-libc in a component).
 FileSystem* PosixFileSystem();
 
+// The store creates what it needs, so a file or directory missing under it (kNotFound from a
+// FileSystem) is an I/O failure to the store's caller, never "no such bucket" (kv/engine/store.h).
+inline util::Status MissingIsIOError(util::Status s) {
+  if (s.code() != util::Code::kNotFound) return s;
+  return util::IOError(s.message());
+}
+
 }  // namespace kv::file
 
 #endif  // BACKENDS_FILE_FILE_SYSTEM_H_
