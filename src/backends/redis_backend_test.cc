@@ -228,6 +228,29 @@ TEST_F(RedisBackendTest, ASmallHashIsCutIntoPagesAndAWalkSurvivesItChangingEncod
   for (int i = 0; i < 100; ++i) EXPECT_GE(seen["k" + std::to_string(i)], 1) << i;
 }
 
+// Deleting most of a hash shrinks its table (Redis rehashes it step by step, while the walk goes
+// on): no key present for the whole walk is lost.
+TEST_F(RedisBackendTest, AWalkLosesNoKeyWhileTheHashShrinks) {
+  StoreOptions options;
+  options.limits.list_page_keys = 3;
+  Store store = MakeStore(options);
+  Bucket b = *store.Open("shrink");
+  std::vector<std::string> stable, doomed;
+  for (int i = 0; i < 50; ++i) stable.push_back("stable" + std::to_string(i));
+  for (int i = 0; i < 2000; ++i) doomed.push_back("doomed" + std::to_string(i));
+  std::vector<KeyValueView> pairs;
+  for (auto& k : stable) pairs.push_back({k, AsBytes("v")});
+  for (auto& k : doomed) pairs.push_back({k, AsBytes("v")});
+  ASSERT_TRUE(b.SetMany(pairs).ok());
+  std::vector<std::string_view> gone(doomed.begin(), doomed.end());
+  auto seen = WalkWithin(b, options.limits, [&](int page) {
+    if (page == 2) {
+      ASSERT_TRUE(b.DeleteMany(gone).ok());
+    }
+  });
+  for (auto& k : stable) EXPECT_GE(seen[k], 1) << k;
+}
+
 TEST_F(RedisBackendTest, CountersHaveTheEngineRangeAndLoseNoDigit) {
   Store store = MakeStore();
   Bucket b = *store.Open("count");
@@ -373,9 +396,18 @@ TEST(RedisAuthTest, PasswordAndDatabaseFromTheUrl) {
   auto refused = wrong.Open("b");
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.status().code(), util::Code::kPermissionDenied) << refused.status().ToString();
+  // A server that wants a password refuses commands without one (NOAUTH): access-denied too.
   Store none = open("redis://127.0.0.1:" + port);
-  EXPECT_FALSE(none.Open("b").ok())
-      << "a server that wants a password refuses commands without one";
+  auto unauthenticated = none.Open("b");
+  ASSERT_FALSE(unauthenticated.ok());
+  EXPECT_EQ(unauthenticated.status().code(), util::Code::kPermissionDenied)
+      << unauthenticated.status().ToString();
+  // A database the server does not have is a bad setting, not a refusal.
+  Store missing_db = open("redis://default:s3cret@127.0.0.1:" + port + "/16");
+  auto no_db = missing_db.Open("b");
+  ASSERT_FALSE(no_db.ok());
+  EXPECT_EQ(no_db.status().code(), util::Code::kInvalidArgument) << no_db.status().ToString();
+  EXPECT_NE(no_db.status().ToString().find("SELECT"), std::string::npos) << no_db.status().ToString();
   Store right = open("redis://default:s3cret@127.0.0.1:" + port + "/3");
   auto b = right.Open("b");
   ASSERT_TRUE(b.ok()) << b.status().ToString();

@@ -1,25 +1,37 @@
-// The Redis backend's list-keys cursor: Redis's HSCAN cursor, extended so that a page can end
-// inside one of HSCAN's batches and still honour the page limits (list_page_keys and
-// list_page_bytes). HSCAN's COUNT is only a hint: a small hash comes back whole in one batch, a
-// large one in batches of about COUNT keys, and a batch cannot be resumed in the middle by Redis.
+// list-keys over Redis's HSCAN, cut to the page limits (list_page_keys and list_page_bytes).
 //
-// A batch too large for one page is sorted by a 24-bit mark of each key (FNV-1a) and cut between
-// two marks; the cursor then names the batch again (its HSCAN cursor) and the last mark returned,
-// and the next page is the same batch read again without the keys marked at or below it. Keys
-// added to or deleted from the batch between the two reads do not disturb this. What would is the
-// hash table shrinking in between (the batch read again then holds buckets not yet seen, whose
-// keys the mark would wrongly skip): so the cursor also keeps a check of the HSCAN cursor that
-// followed the batch, which a resize changes, and when it differs the batch is returned whole
-// again. A walk so keeps Redis's guarantee: every key present for the whole walk, at least once.
+// HSCAN hands out batches that cannot be resumed in the middle: a small hash (Redis's compact
+// encoding) comes back whole, a larger one in batches of the hash table's buckets holding about
+// COUNT keys. A batch that does not fit the page is first asked for again with a smaller COUNT,
+// down to 1 (one non-empty bucket). What still does not fit, the whole of a small hash or one
+// bucket, is cut: its keys are sorted by a mark (the top bits of a hash of the key) and the page
+// ends between two marks. The cursor then holds the batch's HSCAN cursor, the cursor HSCAN gave
+// after it, and the last mark returned; the next page reads the batch again and leaves out the
+// keys marked at or below it.
 //
-// Layout of the u64: bits 0-31 the HSCAN cursor, 32-55 the mark + 1 (0: start of the batch),
-// 56-63 the check. A plain HSCAN cursor below 2^32 is its own encoding; Redis hands out larger
-// ones only for a hash of more than 2^31 keys, which is refused (kUnsupported) rather than walked
-// wrongly. Pure functions; no state.
+// Why that loses no key present for the whole walk: Redis walks a hash table in the order of
+// the hash's bits reversed, so a batch read from cursor c up to the cursor n it returns holds
+// exactly the keys whose reversed hash lies between the two, whatever the table's size, also while
+// it is being resized. Read again, a batch that ends where it ended, or earlier (keys added, a
+// larger table), holds no key that was not in it before, and those marked up to the last mark
+// returned have come: they are left out. One that ends later (keys deleted, a smaller table) holds
+// keys not seen yet, and comes whole again: a key may then come twice, as in Redis's own walk.
+// The whole of a small hash ends last (cursor 0), so it is always read again this way.
+//
+// Layout of the u64 (draft2's cursor is its decimal text):
+//   bit 63 = 0: a plain HSCAN cursor, where the walk goes on.
+//   bit 63 = 1: inside a batch. Bits 58-62: K, the bit length of the larger of the two cursors;
+//     then the batch's cursor (K bits), the cursor after it (K bits), and the last mark returned
+//     in the remaining 58 - 2K bits (58 for a small hash, whose cursors are both 0). A batch of a
+//     table of more than 2^29 buckets cannot be cut and comes whole, over the limits.
+// Pages also pass the limits when one mark's keys alone do: a key longer than list_page_bytes, or
+// keys whose marks are equal (for a table of 2^20 buckets the mark has 18 bits, for one bucket of
+// a few keys).
 #ifndef BACKENDS_REDIS_LIST_CURSOR_H_
 #define BACKENDS_REDIS_LIST_CURSOR_H_
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -32,28 +44,38 @@
 namespace kv {
 
 struct RedisListCursor {
-  uint64_t scan = 0;             // the HSCAN cursor of the batch to read
-  std::optional<uint32_t> after;  // skip the batch's keys marked at or below this
-  uint8_t check = 0;             // with `after`: the check of the cursor that followed the batch
+  // Where a cut batch goes on: the cursor HSCAN gave after the batch, and the last mark returned.
+  struct Inside {
+    uint64_t next = 0;
+    uint64_t after = 0;
+  };
+  uint64_t scan = 0;  // the HSCAN cursor of the batch to read
+  std::optional<Inside> inside;
 
+  // Total: any number decodes (an invented one to some place in the walk).
   static RedisListCursor Decode(uint64_t cursor);
-  uint64_t Encode() const;
+  // None when the cursors are too long to leave room for a mark (K > 29).
+  std::optional<uint64_t> Encode() const;
+  // The width of the mark a cut of this batch uses: 58 - 2K bits.
+  uint32_t MarkBits() const;
 };
 
-// The mark a batch is cut by (24 bits).
-uint32_t RedisKeyMark(std::string_view key);
-// The check kept of the HSCAN cursor that followed a cut batch (8 bits).
-uint8_t RedisScanCheck(uint64_t next_scan);
+// The top `bits` bits (at most 58) of a 64-bit FNV-1a hash of `key`.
+uint64_t RedisKeyMark(std::string_view key, uint32_t bits);
 
-// The page that reading batch `at.scan` gave: `batch` is what HSCAN returned for it and
-// `next_scan` the cursor it returned with it (0: the last batch). Takes the keys left after
-// `at.after` (when `at.check` matches) while they fit `limits`, always at least one mark's keys
-// when any remain; the page's cursor resumes inside this batch, or at `next_scan`, or is none at
-// the end. Keys sharing a mark are never split, so a page can pass the limits only when its first
-// mark alone does (one key larger than list_page_bytes, or keys whose marks collide).
-// Errors: kUnsupported for an HSCAN cursor of 2^32 or more.
-util::Result<KeyPage> PageOfBatch(const RedisListCursor& at, std::vector<std::string> batch,
-                                  uint64_t next_scan, const Limits& limits);
+// One HSCAN reply: the keys (field names) of the batch and the cursor after it (0: the end).
+struct RedisScanBatch {
+  std::vector<std::string> keys;
+  uint64_t next = 0;
+};
+// Runs `HSCAN <hash> <cursor> COUNT <count>`.
+using RedisScan = std::function<util::Result<RedisScanBatch>(uint64_t cursor, uint32_t count)>;
+
+// One list-keys page from `cursor` (none: the start), read with `scan`. Batches with no key left
+// are passed over (asking for more keys each time), so a page holds at least one key when any
+// remain. Errors: `scan`'s, and kUnsupported for an HSCAN cursor of 2^63 or more.
+util::Result<KeyPage> RedisListPage(const RedisScan& scan, std::optional<uint64_t> cursor,
+                                    const Limits& limits);
 
 }  // namespace kv
 
