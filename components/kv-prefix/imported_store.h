@@ -8,8 +8,10 @@
 // At most kMaxHeldCas handles are held per bucket, the oldest dropped first; a swap with a
 // dropped token reports the key as changed (with a fresh handle), which the contract lets a
 // version do, so the caller retries. A list-keys page is the provider's, bounded by its limits.
-// Errors of the provider below come back as they were (no-such-store, access-denied, other with
-// its message).
+// Errors of the provider below come back as the same case (no-such-store and access-denied from
+// open, access-denied from any call, other with the provider's message), through the generic
+// codes of src/bindings/keyvalue_errors.h; a no-such-store from the draft bucket that an unsigned
+// increment opens below comes back as other, since no-such-store answers only an open.
 //
 // Single-threaded, as a component is.
 #ifndef KV_PREFIX_IMPORTED_STORE_H_

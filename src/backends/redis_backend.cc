@@ -50,6 +50,18 @@ const std::string kWriteIfVersionScript = Script(
     "if now ~= ARGV[3] then return {redis.call('HGET', KEYS[1], ARGV[1]), now} end "
     "redis.call('HSET', KEYS[1], ARGV[1], ARGV[2]) stamp(ARGV[1]) return 1");
 
+// An error reply to `command`. The server refusing us (no login given, a wrong one, no permission
+// for the command) is kPermissionDenied, so that open says access-denied; the rest is kIOError.
+util::Status ErrorReply(const redis::Config& config, std::string_view command, const Reply& r) {
+  std::string text = config.Describe() + ": " + std::string(command) + ": " + r.text;
+  for (std::string_view refused : {"NOAUTH", "WRONGPASS", "NOPERM"}) {
+    if (std::string_view(r.text).starts_with(refused)) {
+      return util::Status(util::Code::kPermissionDenied, std::move(text));
+    }
+  }
+  return util::IOError(std::move(text));
+}
+
 Bytes ToBytes(const std::string& s) { return Bytes(s.begin(), s.end()); }
 std::string_view View(ByteView v) { return {reinterpret_cast<const char*>(v.data()), v.size()}; }
 
@@ -85,31 +97,25 @@ class RedisBucket final : public BucketBackend {
     return r.integer == 1;
   }
 
-  // Pages through HSCAN, cut to the page limits (redis_list_cursor.h). A batch with no key left
-  // for this page is passed over, so a page holds at least one key when any remain.
+  // HSCAN, cut to the page limits (redis_list_cursor.h).
   util::Result<KeyPage> ListKeys(std::optional<uint64_t> cursor, const Limits& limits) override {
-    RedisListCursor at = RedisListCursor::Decode(cursor.value_or(0));
-    // COUNT is a hint to Redis: half the page leaves room for what it adds.
-    std::string count = std::to_string(std::max<uint32_t>(1, limits.list_page_keys / 2));
-    for (;;) {
-      std::string from = std::to_string(at.scan);
-      ASSIGN_OR_RETURN(Reply r, Call({"HSCAN", hash_, from, "COUNT", count}));
+    auto scan = [this](uint64_t from, uint32_t count) -> util::Result<RedisScanBatch> {
+      std::string at = std::to_string(from), n = std::to_string(count);
+      ASSIGN_OR_RETURN(Reply r, Call({"HSCAN", hash_, at, "COUNT", n}));
       if (r.type != Reply::Type::kArray || r.elements.size() != 2 ||
           r.elements[1].type != Reply::Type::kArray) {
         return Unexpected("HSCAN", r);
       }
-      uint64_t next = 0;
+      RedisScanBatch batch;
       const std::string& c = r.elements[0].text;
-      if (std::from_chars(c.data(), c.data() + c.size(), next).ec != std::errc()) {
+      if (std::from_chars(c.data(), c.data() + c.size(), batch.next).ec != std::errc()) {
         return Unexpected("HSCAN", r);
       }
-      std::vector<std::string> batch;
       auto& items = r.elements[1].elements;
-      for (size_t i = 0; i + 1 < items.size(); i += 2) batch.push_back(std::move(items[i].text));
-      ASSIGN_OR_RETURN(KeyPage page, PageOfBatch(at, std::move(batch), next, limits));
-      if (!page.keys.empty() || !page.cursor) return page;
-      at = RedisListCursor::Decode(*page.cursor);
-    }
+      for (size_t i = 0; i + 1 < items.size(); i += 2) batch.keys.push_back(std::move(items[i].text));
+      return batch;
+    };
+    return RedisListPage(scan, cursor, limits);
   }
 
   // Read, add in the engine's arithmetic (kv/engine/counter.h) and write if nothing changed meanwhile, again
@@ -238,8 +244,7 @@ class RedisBucket final : public BucketBackend {
     return Eval(script, std::span<const std::string_view>(args.begin(), args.size()));
   }
   util::Status ServerError(std::string_view command, const Reply& r) const {
-    return util::IOError(client_->config().Describe() + ": " + std::string(command) + ": " +
-                         r.text);
+    return ErrorReply(client_->config(), command, r);
   }
   util::Status Unexpected(std::string_view command, const Reply&) const {
     return util::Status(util::Code::kProtocol, client_->config().Describe() +
@@ -261,9 +266,7 @@ std::unique_ptr<StoreBackend> NewRedisStore(std::unique_ptr<redis::Client> clien
 
 util::Result<std::shared_ptr<BucketBackend>> RedisStore::OpenBucket(std::string_view name) {
   ASSIGN_OR_RETURN(Reply pong, client_->Run({"PING"}));
-  if (pong.is_error()) {
-    return util::IOError(client_->config().Describe() + ": PING: " + pong.text);
-  }
+  if (pong.is_error()) return ErrorReply(client_->config(), "PING", pong);
   return std::shared_ptr<BucketBackend>(std::make_shared<RedisBucket>(client_, name));
 }
 

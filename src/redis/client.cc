@@ -72,11 +72,14 @@ util::Status Client::EnsureConnected() {
   for (const Command& c : setup) resp::EncodeCommand(c, request);
   auto replies = RoundTrip(request, setup.size());
   if (!replies.ok()) return replies.status();
-  for (const resp::Reply& r : *replies) {
-    if (r.is_error()) {
-      transport_.reset();
-      return util::Status(util::Code::kPermissionDenied, config_.Describe() + ": " + r.text);
-    }
+  for (size_t i = 0; i < replies->size(); ++i) {
+    const resp::Reply& r = (*replies)[i];
+    if (!r.is_error()) continue;
+    transport_.reset();
+    // A refused login is the server refusing us; a database it does not have is a bad setting.
+    bool login = setup[i][0] == "AUTH";
+    return util::Status(login ? util::Code::kPermissionDenied : util::Code::kInvalidArgument,
+                        config_.Describe() + ": " + std::string(setup[i][0]) + ": " + r.text);
   }
   return util::Status::Ok();
 }

@@ -6,10 +6,11 @@
 // Ownership: the backend owns the client; the caller owns the backend, usually by handing it to a
 // kv::Store. Buckets share the client and keep it alive.
 // Threads: not thread-safe (one connection); use it from one thread at a time.
-// Errors: the client's (redis/client.h): kIOError for the network and timeouts, kProtocol for a
-// reply that breaks RESP, kPermissionDenied for a refused AUTH; a server's error reply (a bucket
-// key that another client made something other than a hash: WRONGTYPE) is kIOError naming the
-// server, the command and the reply.
+// Errors: the client's (kv/redis/client.h): kIOError for the network and timeouts, kProtocol for
+// a reply that breaks RESP, kPermissionDenied for a refused AUTH, kInvalidArgument for a missing
+// database. A server's error reply is kPermissionDenied when it refuses us (NOAUTH, WRONGPASS,
+// NOPERM), else kIOError (a bucket key that another client made something other than a hash:
+// WRONGTYPE); each names the server, the command and the reply.
 #ifndef KV_BACKENDS_REDIS_H_
 #define KV_BACKENDS_REDIS_H_
 

@@ -6,8 +6,9 @@
 // two given here live for the whole program).
 // Threads: not thread-safe (one connection, one parser); use a client from one thread at a time.
 // Errors name the server ("redis 127.0.0.1:6379: connection refused"): kIOError for the network
-// and timeouts, kProtocol for bytes that are not RESP, kPermissionDenied for a refused AUTH or
-// SELECT. A server's error reply to a command is not an error of Run: it is a reply.
+// and timeouts, kProtocol for bytes that are not RESP, kPermissionDenied for a refused AUTH,
+// kInvalidArgument for a SELECT of a database the server does not have. A server's error reply to
+// a command is not an error of Run: it is a reply.
 #ifndef KV_REDIS_CLIENT_H_
 #define KV_REDIS_CLIENT_H_
 
@@ -59,10 +60,13 @@ class Connector {
   virtual util::Result<std::unique_ptr<Transport>> Connect(const Config& config) = 0;
 };
 
+#ifdef __wasi__
+// wasi:sockets TCP (in a component).
+Connector* WasiConnector();
+#else
 // POSIX sockets (natively).
 Connector* PosixConnector();
-// wasi:sockets (in a component).
-Connector* WasiConnector();
+#endif
 
 using Command = std::vector<std::string_view>;
 
