@@ -126,6 +126,11 @@ uint32_t RedisListCursor::MarkBits() const {
 uint64_t RedisKeyMark(std::string_view key, uint32_t bits) {
   uint64_t h = 0xcbf29ce484222325ull;
   for (unsigned char c : key) h = (h ^ c) * 0x100000001b3ull;
+  // FNV-1a leaves its top bits unmixed by the last bytes (keys `k0` to `k9` share them): a
+  // finalizer spreads every bit of the hash over all 64.
+  h ^= h >> 33, h *= 0xff51afd7ed558ccdull;
+  h ^= h >> 33, h *= 0xc4ceb9fe1a85ec53ull;
+  h ^= h >> 33;
   return bits == 0 ? 0 : h >> (64 - bits);
 }
 

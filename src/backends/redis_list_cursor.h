@@ -60,7 +60,7 @@ struct RedisListCursor {
   uint32_t MarkBits() const;
 };
 
-// The top `bits` bits (at most 58) of a 64-bit FNV-1a hash of `key`.
+// The top `bits` bits (at most 58) of a 64-bit hash of `key` (FNV-1a, then mixed).
 uint64_t RedisKeyMark(std::string_view key, uint32_t bits);
 
 // One HSCAN reply: the keys (field names) of the batch and the cursor after it (0: the end).

@@ -150,6 +150,24 @@ TEST(RedisListCursorTest, AnInventedCursorDecodesToSomePlace) {
   }
 }
 
+// Any cursor gives a clean page within the limits: the conformance suite's invented ones too.
+TEST(RedisListCursorTest, AnInventedCursorGivesAPageWithinTheLimits) {
+  FakeHash hash;
+  for (auto& k : Keys(10, "k")) hash.Add(k);
+  RedisScan scan = [&hash](uint64_t cursor, uint32_t count) -> util::Result<RedisScanBatch> {
+    return hash.Scan(cursor, count);
+  };
+  Limits limits;
+  limits.list_page_keys = 7;
+  limits.list_page_bytes = 40;
+  for (uint64_t c : {uint64_t{7}, uint64_t{123456789}, uint64_t{18446744073709551614u},
+                     ~uint64_t{0}, uint64_t{1} << 63, uint64_t{0x8123456789abcdef}}) {
+    auto page = RedisListPage(scan, c, limits);
+    ASSERT_TRUE(page.ok()) << c;
+    EXPECT_LE(page->keys.size(), 7u) << c;
+  }
+}
+
 TEST(RedisListCursorTest, ASmallHashIsCutIntoPagesEachKeyOnce) {
   FakeHash hash;
   for (auto& k : Keys(100, "k")) hash.Add(k);
