@@ -27,6 +27,7 @@ WASM    := $(BUILD)/wasm
 JS      := $(BUILD)/js
 COMPONENTS := $(WASM)/components
 FUZZ    := $(BUILD)/fuzz
+SANITIZED := $(BUILD)/sanitized
 FUZZ_SECONDS ?= 20
 FUSE    := $(NATIVE)/wasm-fuse
 FUSED   := $(BUILD)/kv_demo.fused.wasm
@@ -46,7 +47,7 @@ WASMTIME_kv-file  = --dir $(DATA)::/data --env KV_FILE_DIR=/data
 WASMTIME_kv-redis = -S inherit-network=y -S allow-ip-name-lookup=y \
   $(if $(KV_REDIS_URL),--env KV_REDIS_URL=$(KV_REDIS_URL))
 
-.PHONY: all deps build native wasm fused examples web demo-web transpiled run test test-native test-js conformance \
+.PHONY: all deps build native wasm fused examples web demo-web transpiled run test test-native test-sanitized test-js conformance \
 	conformance-run conformance-chains \
 	fuzz bench soak install clean
 
@@ -130,10 +131,19 @@ else
 	@echo "RUNNER=$(RUNNER): expected wasmtime or jco" >&2; exit 2
 endif
 
-test: build test-native test-js conformance fuzz
+test: build test-native test-sanitized test-js conformance fuzz
 
 test-native: native
 	@ctest --test-dir $(NATIVE) --output-on-failure -j $(JOBS)
+
+# The same unit tests built by clang with AddressSanitizer and UndefinedBehaviorSanitizer: a
+# use after free or an undefined operation that the plain build lets pass fails here.
+test-sanitized: deps
+	@[ -f $(SANITIZED)/CMakeCache.txt ] || CXX=clang++-19 cmake -S . -B $(SANITIZED) -DKV_SANITIZE=ON \
+	  -DKV_BUILD_BENCH=OFF -DKV_WERROR=$(WERROR) -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake --build $(SANITIZED) -j $(JOBS) | { grep -v '^\[...%\] Built target' || true; }; \
+	  exit $${PIPESTATUS[0]}
+	@ctest --test-dir $(SANITIZED) --output-on-failure -j $(JOBS)
 
 # The conformance suite against every provider, by both clients: the C++ command fused with the
 # provider by wasm-fuse (validated by wasm-tools), run on wasmtime and on jco, and the JavaScript

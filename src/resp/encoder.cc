@@ -32,7 +32,8 @@ void EncodeCommand(std::span<const std::string_view> args, std::vector<uint8_t>&
   Put(out, at, '*', args.size());
   for (std::string_view a : args) {
     Put(out, at, '$', a.size());
-    std::memcpy(&out[at], a.data(), a.size());
+    // An empty argument may have no data at all: memcpy from null is undefined even for 0 bytes.
+    if (!a.empty()) std::memcpy(&out[at], a.data(), a.size());
     at += a.size();
     out[at++] = '\r';
     out[at++] = '\n';
