@@ -168,37 +168,27 @@ TEST(RedisListCursorTest, AnInventedCursorGivesAPageWithinTheLimits) {
   }
 }
 
-TEST(RedisListCursorTest, ASmallHashIsCutIntoPagesEachKeyOnce) {
-  FakeHash hash;
-  for (auto& k : Keys(100, "k")) hash.Add(k);
-  ASSERT_TRUE(hash.compact());
-  Limits limits;
-  limits.list_page_keys = 7;
-  auto seen = Walk(hash, limits);
-  EXPECT_EQ(seen.size(), 100u);
-  for (auto& [k, n] : seen) EXPECT_EQ(n, 1) << k;
-}
-
-TEST(RedisListCursorTest, ATableIsWalkedWithinThePageBytesEachKeyOnce) {
-  FakeHash hash;
-  for (auto& k : Keys(3000, "wide", 70)) hash.Add(k);
-  ASSERT_FALSE(hash.compact());
-  Limits limits;
-  limits.list_page_bytes = 500;  // about six keys of 74 bytes
-  auto seen = Walk(hash, limits);
-  EXPECT_EQ(seen.size(), 3000u);
-  for (auto& [k, n] : seen) EXPECT_EQ(n, 1) << k;
-}
-
-TEST(RedisListCursorTest, PagesOfOneKeyWalkATable) {
-  FakeHash hash;
-  for (auto& k : Keys(500, "one")) hash.Add(k);
-  ASSERT_FALSE(hash.compact());
-  Limits limits;
-  limits.list_page_keys = 1;
-  auto seen = Walk(hash, limits);
-  EXPECT_EQ(seen.size(), 500u);
-  for (auto& [k, n] : seen) EXPECT_EQ(n, 1) << k;
+// Without changes, a walk gives each key exactly once: a small hash cut into pages, a table
+// walked within the page bytes, and a table walked one key at a time.
+TEST(RedisListCursorTest, WithoutChangesEveryKeyComesExactlyOnce) {
+  struct Case {
+    int keys;
+    size_t pad;  // key bytes beyond `k<n>`
+    uint32_t page_keys, page_bytes;
+    bool compact;
+  };
+  for (const Case& c : {Case{100, 0, 7, 262144, true}, Case{3000, 70, 1000, 500, false},
+                        Case{500, 0, 1, 262144, false}}) {
+    FakeHash hash;
+    for (auto& k : Keys(c.keys, "k", c.pad)) hash.Add(k);
+    ASSERT_EQ(hash.compact(), c.compact) << c.keys;
+    Limits limits;
+    limits.list_page_keys = c.page_keys;
+    limits.list_page_bytes = c.page_bytes;
+    auto seen = Walk(hash, limits);
+    EXPECT_EQ(seen.size(), static_cast<size_t>(c.keys));
+    for (auto& [k, n] : seen) EXPECT_EQ(n, 1) << k;
+  }
 }
 
 TEST(RedisListCursorTest, AKeyLongerThanThePageBytesComesAlone) {
