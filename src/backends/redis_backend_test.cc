@@ -187,18 +187,24 @@ std::map<std::string, int> WalkWithin(Bucket& b, const Limits& limits,
   return seen;
 }
 
+// 300 keys of about 200 bytes in a hash table: pages of at most 2,000 bytes (batches asked for
+// again smaller), and of at most 250 (one key each, so that every bucket holding two keys is cut).
 TEST_F(RedisBackendTest, PagesHoldAtMostThePageBytes) {
-  StoreOptions options;
-  options.limits.list_page_bytes = 2000;
-  Store store = MakeStore(options);
-  Bucket b = *store.Open("wide");
-  std::vector<std::string> keys;
-  for (int i = 0; i < 300; ++i) keys.push_back(std::to_string(i) + std::string(200, 'x'));
-  std::vector<KeyValueView> pairs;
-  for (auto& k : keys) pairs.push_back({k, AsBytes("v")});
-  ASSERT_TRUE(b.SetMany(pairs).ok());
-  auto seen = WalkWithin(b, options.limits);
-  EXPECT_EQ(seen.size(), 300u);
+  for (uint32_t page_bytes : {2000u, 250u}) {
+    StoreOptions options;
+    options.limits.list_page_bytes = page_bytes;
+    Store store = MakeStore(options);
+    Bucket b = *store.Open("wide");
+    std::vector<std::string> keys;
+    for (int i = 0; i < 300; ++i) keys.push_back(std::to_string(i) + std::string(200, 'x'));
+    std::vector<KeyValueView> pairs;
+    for (auto& k : keys) pairs.push_back({k, AsBytes("v")});
+    ASSERT_TRUE(b.SetMany(pairs).ok());
+    EXPECT_EQ(server_.Cli("OBJECT ENCODING wasi-kv:wide"), "hashtable");
+    auto seen = WalkWithin(b, options.limits);
+    EXPECT_EQ(seen.size(), 300u) << page_bytes;
+    for (auto& [k, n] : seen) EXPECT_EQ(n, 1) << k.substr(0, 8) << " with pages of " << page_bytes;
+  }
 }
 
 // A small hash comes from HSCAN in one batch whatever COUNT says: the pages are cut from it.

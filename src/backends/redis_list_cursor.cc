@@ -8,8 +8,9 @@ namespace kv {
 namespace {
 
 constexpr uint64_t kInsideFlag = uint64_t{1} << 63;
-constexpr uint32_t kFieldBits = 58;   // for the two cursors and the mark
-constexpr uint32_t kMaxCursorBits = 29;
+constexpr uint64_t kRestartedFlag = uint64_t{1} << 62;
+constexpr uint32_t kFieldBits = 57;   // for the two cursors and the mark
+constexpr uint32_t kMaxCursorBits = 28;
 // Asking for ever more keys past empty batches reaches the end of any table within this many
 // round trips; a server whose cursor never reaches it is an error, not a loop.
 constexpr int kMaxScans = 10000;
@@ -57,9 +58,10 @@ bool Fits(const std::vector<std::string>& keys, const Limits& limits, size_t* fi
 
 // The page of a batch that does not fit (or is resumed): `keys` sorted by mark, cut between two
 // marks.
-KeyPage Cut(std::vector<std::string> keys, uint64_t scan, uint64_t next, const Limits& limits) {
+KeyPage Cut(std::vector<std::string> keys, uint64_t scan, uint64_t next, bool restarted,
+            const Limits& limits) {
   KeyPage page;
-  RedisListCursor at{scan, RedisListCursor::Inside{next, 0}};
+  RedisListCursor at{scan, RedisListCursor::Inside{next, 0, restarted}};
   if (CursorBits(scan, next) > kMaxCursorBits) {  // no room for a mark: the batch whole
     page.keys = std::move(keys);
     if (next != 0) page.cursor = next;
@@ -106,7 +108,8 @@ RedisListCursor RedisListCursor::Decode(uint64_t cursor) {
   if (k > kMaxCursorBits) return c;  // not one we hand out: the start
   const uint32_t mark_bits = kFieldBits - 2 * k;
   c.scan = Low(cursor >> (kFieldBits - k), k);
-  c.inside = Inside{Low(cursor >> mark_bits, k), Low(cursor, mark_bits)};
+  c.inside = Inside{Low(cursor >> mark_bits, k), Low(cursor, mark_bits),
+                    (cursor & kRestartedFlag) != 0};
   return c;
 }
 
@@ -115,8 +118,8 @@ std::optional<uint64_t> RedisListCursor::Encode() const {
   const uint32_t k = CursorBits(scan, inside->next);
   if (k > kMaxCursorBits) return std::nullopt;
   const uint32_t mark_bits = kFieldBits - 2 * k;
-  return kInsideFlag | (uint64_t{k} << kFieldBits) | (scan << (kFieldBits - k)) |
-         (inside->next << mark_bits) | Low(inside->after, mark_bits);
+  return kInsideFlag | (inside->restarted ? kRestartedFlag : 0) | (uint64_t{k} << kFieldBits) |
+         (scan << (kFieldBits - k)) | (inside->next << mark_bits) | Low(inside->after, mark_bits);
 }
 
 uint32_t RedisListCursor::MarkBits() const {
@@ -147,24 +150,34 @@ util::Result<KeyPage> RedisListPage(const RedisScan& scan, std::optional<uint64_
       ASSIGN_OR_RETURN(RedisScanBatch batch, scan(at.scan, whole ? page_count : 1));
       if (batch.next & kInsideFlag) break;
       std::vector<std::string> keys;
-      // Read again, the batch may end where it ended or earlier (keys added, the table larger):
-      // then it holds no key that was not in it before, and those marked up to `after` came.
-      // Ending later (keys deleted, the table smaller), it holds keys not seen yet: whole again.
+      bool restarted = at.inside->restarted;
+      KeyPage page;
+      size_t fitting;
       if (EndsNoLater(batch.next, at.inside->next)) {
+        // It ends where it ended or earlier (keys added, the table larger): it holds no key after
+        // those it held, and every key before its cursor came on earlier pages, so those marked
+        // up to `after` have come.
         const uint32_t bits = at.MarkBits();
         for (std::string& k : batch.keys) {
           if (RedisKeyMark(k, bits) > at.inside->after) keys.push_back(std::move(k));
         }
+      } else if (!restarted) {
+        // It ends later (its buckets emptied, the table smaller): it holds keys not seen yet, so
+        // it is cut again from its start, once.
+        keys = std::move(batch.keys);
+        restarted = true;
       } else {
-        keys = std::move(batch.keys);  // not the same buckets: whole again
+        // Again: a table that keeps resizing while the walk is in one bucket. The bucket comes
+        // whole, over the limits if it must, so that the walk goes on.
+        page.keys = std::move(batch.keys);
+        if (batch.next != 0) page.cursor = batch.next;
+        return page;
       }
-      size_t fitting;
-      KeyPage page;
       if (Fits(keys, limits, &fitting)) {
         page.keys = std::move(keys);
         if (batch.next != 0) page.cursor = batch.next;
       } else {
-        page = Cut(std::move(keys), at.scan, batch.next, limits);
+        page = Cut(std::move(keys), at.scan, batch.next, restarted, limits);
       }
       if (!page.keys.empty() || !page.cursor) return page;
       at = RedisListCursor{*page.cursor, std::nullopt};
@@ -182,13 +195,15 @@ util::Result<KeyPage> RedisListPage(const RedisScan& scan, std::optional<uint64_
       count = std::min(kMaxCount, count * 2);
       continue;
     }
-    if ((at.scan == 0 && batch.next == 0) || count == 1) {
-      return Cut(std::move(batch.keys), at.scan, batch.next, limits);
+    // Cut at COUNT 1 (one bucket), or a whole hash that a smaller COUNT did not make smaller
+    // (the compact encoding, which ignores COUNT).
+    if (count == 1 || (at.scan == 0 && batch.next == 0 && count < page_count)) {
+      return Cut(std::move(batch.keys), at.scan, batch.next, false, limits);
     }
     count = std::max<uint32_t>(1, std::min<uint64_t>(count / 2, fitting));  // a smaller batch
   }
   return util::Unsupported("list-keys: HSCAN gave a cursor this store cannot walk (2^63 or more), "
-                           "or did not reach the end in " + std::to_string(kMaxScans) + " round trips");
+                           "or found no key in " + std::to_string(kMaxScans) + " round trips");
 }
 
 }  // namespace kv
