@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -33,8 +34,13 @@ class RedisServer {
     std::mt19937 rng(static_cast<unsigned>(::getpid()) * 7919u);
     for (int attempt = 0; attempt < 20; ++attempt) {
       port_ = static_cast<uint16_t>(20000 + rng() % 20000);
+      const pid_t parent = ::getpid();
       pid_ = ::fork();
       if (pid_ == 0) {
+        // The server goes with the test process, also when that one dies without cleaning up
+        // (a sanitizer's abort): no server is left behind.
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        if (::getppid() != parent) ::_exit(1);
         Quiet();
         std::string port = std::to_string(port_);
         ::execlp("redis-server", "redis-server", "--port", port.c_str(), "--bind", "127.0.0.1",
