@@ -9,6 +9,13 @@ namespace {
 
 using K = Type::Kind;
 
+// `plan` was refused with `code`, by a message that says `text`.
+void ExpectRefused(const util::Result<Plan>& plan, util::Code code, std::string_view text) {
+  ASSERT_FALSE(plan.ok());
+  EXPECT_EQ(plan.status().code(), code) << plan.status().ToString();
+  EXPECT_NE(plan.status().message().find(text), std::string::npos) << plan.status().message();
+}
+
 // Types built directly in the arena: interfaces of functions, components of interfaces.
 class Types {
  public:
@@ -121,14 +128,9 @@ TEST(PlannerTest, AMatchingNameWithAnotherTypeIsAnErrorNamingTheDifference) {
   std::vector<PlanInput> plugs = {
       t.Component("p.wasm", {}, {{"a:kv/store", t.Interface({{"get", t.Func(true)}})}})};
   PlanInput socket = t.Component("app.wasm", {{"a:kv/store", t.Interface({{"get", t.Func()}})}}, {});
-  auto plan = PlanPlug(t.arena, plugs, socket);
-  ASSERT_FALSE(plan.ok());
-  EXPECT_EQ(plan.status().code(), util::Code::kTypeMismatch);
-  const std::string& m = plan.status().message();
-  EXPECT_NE(m.find("cannot plug export `a:kv/store` of `p.wasm` into import `a:kv/store` of "
-                   "`app.wasm`"),
-            std::string::npos)
-      << m;
+  ExpectRefused(PlanPlug(t.arena, plugs, socket), util::Code::kTypeMismatch,
+                "cannot plug export `a:kv/store` of `p.wasm` into import `a:kv/store` of "
+                "`app.wasm`");
 }
 
 TEST(PlannerTest, ImportsThatStayAreMergedIntoTheirUnion) {
@@ -184,10 +186,7 @@ TEST(PlannerTest, NoMatchAtAllIsNotFoundListingWhatThePlugsExport) {
   std::vector<PlanInput> plugs = {
       t.Component("p.wasm", {}, {{"a:other/thing", t.Interface({{"f", t.Func()}})}})};
   PlanInput socket = t.Component("app.wasm", {{"a:kv/store", t.Interface({})}}, {});
-  auto plan = PlanPlug(t.arena, plugs, socket);
-  ASSERT_FALSE(plan.ok());
-  EXPECT_EQ(plan.status().code(), util::Code::kNotFound);
-  EXPECT_NE(plan.status().message().find("a:other/thing"), std::string::npos);
+  ExpectRefused(PlanPlug(t.arena, plugs, socket), util::Code::kNotFound, "a:other/thing");
 }
 
 TEST(PlannerTest, MiddlewaresOfOneInterfaceListedTopToBottomStack) {
@@ -258,13 +257,8 @@ TEST(PlannerTest, AStayingImportMayNotUseAPluggedResource) {
   OwnedType o = Owning(t, true);
   std::vector<PlanInput> plugs = {t.Component("p.wasm", {{"t:x/x", o.x}}, {{"t:x/x", o.x}})};
   PlanInput socket = t.Component("app.wasm", {{"t:x/x", o.x}, {"t:x/y", o.y}}, {});
-  auto plan = PlanPlug(t.arena, plugs, socket);
-  ASSERT_FALSE(plan.ok());
-  EXPECT_EQ(plan.status().code(), util::Code::kTypeMismatch);
-  EXPECT_NE(plan.status().message().find("import `t:x/y` of `app.wasm` uses `r` from `t:x/x`, "
-                                         "which `p.wasm` provides"),
-            std::string::npos)
-      << plan.status().message();
+  ExpectRefused(PlanPlug(t.arena, plugs, socket), util::Code::kTypeMismatch,
+                "import `t:x/y` of `app.wasm` uses `r` from `t:x/x`, which `p.wasm` provides");
 }
 
 // 200,000 imports that stay, each using a record of the one before: ordering them must not
@@ -307,13 +301,9 @@ TEST(PlannerTest, APluggedImportMayNotUseAResourceOfOneThatStays) {
   OwnedType theirs = Owning(t, true);
   std::vector<PlanInput> plugs = {t.Component("p.wasm", {}, {{"t:x/y", theirs.y}})};
   PlanInput socket = t.Component("app.wasm", {{"t:x/x", mine.x}, {"t:x/y", mine.y}}, {});
-  auto plan = PlanPlug(t.arena, plugs, socket);
-  ASSERT_FALSE(plan.ok());
-  EXPECT_EQ(plan.status().code(), util::Code::kTypeMismatch);
-  EXPECT_NE(plan.status().message().find("import `t:x/y` of `app.wasm` uses `r` from `t:x/x`, "
-                                         "which stays outside the composition"),
-            std::string::npos)
-      << plan.status().message();
+  ExpectRefused(PlanPlug(t.arena, plugs, socket), util::Code::kTypeMismatch,
+                "import `t:x/y` of `app.wasm` uses `r` from `t:x/x`, which stays outside the "
+                "composition");
 }
 
 }  // namespace
