@@ -56,17 +56,21 @@ bool Fits(const std::vector<std::string>& keys, const Limits& limits, size_t* fi
   return n == keys.size();
 }
 
+// A page of all of `keys`, going on at `next`.
+KeyPage Whole(std::vector<std::string> keys, uint64_t next) {
+  KeyPage page;
+  page.keys = std::move(keys);
+  if (next != 0) page.cursor = next;
+  return page;
+}
+
 // The page of a batch that does not fit (or is resumed): `keys` sorted by mark, cut between two
-// marks.
+// marks; all of them when they fit.
 KeyPage Cut(std::vector<std::string> keys, uint64_t scan, uint64_t next, bool restarted,
             const Limits& limits) {
-  KeyPage page;
   RedisListCursor at{scan, RedisListCursor::Inside{next, 0, restarted}};
-  if (CursorBits(scan, next) > kMaxCursorBits) {  // no room for a mark: the batch whole
-    page.keys = std::move(keys);
-    if (next != 0) page.cursor = next;
-    return page;
-  }
+  if (CursorBits(scan, next) > kMaxCursorBits) return Whole(std::move(keys), next);  // no room
+  KeyPage page;
   const uint32_t bits = at.MarkBits();
   std::vector<Marked> marked;
   marked.reserve(keys.size());
@@ -151,8 +155,6 @@ util::Result<KeyPage> RedisListPage(const RedisScan& scan, std::optional<uint64_
       if (batch.next & kInsideFlag) break;
       std::vector<std::string> keys;
       bool restarted = at.inside->restarted;
-      KeyPage page;
-      size_t fitting;
       if (EndsNoLater(batch.next, at.inside->next)) {
         // It ends where it ended or earlier (keys added, the table larger): it holds no key after
         // those it held, and every key before its cursor came on earlier pages, so those marked
@@ -169,16 +171,9 @@ util::Result<KeyPage> RedisListPage(const RedisScan& scan, std::optional<uint64_
       } else {
         // Again: a table that keeps resizing while the walk is in one bucket. The bucket comes
         // whole, over the limits if it must, so that the walk goes on.
-        page.keys = std::move(batch.keys);
-        if (batch.next != 0) page.cursor = batch.next;
-        return page;
+        return Whole(std::move(batch.keys), batch.next);
       }
-      if (Fits(keys, limits, &fitting)) {
-        page.keys = std::move(keys);
-        if (batch.next != 0) page.cursor = batch.next;
-      } else {
-        page = Cut(std::move(keys), at.scan, batch.next, restarted, limits);
-      }
+      KeyPage page = Cut(std::move(keys), at.scan, batch.next, restarted, limits);
       if (!page.keys.empty() || !page.cursor) return page;
       at = RedisListCursor{*page.cursor, std::nullopt};
       continue;
@@ -187,9 +182,7 @@ util::Result<KeyPage> RedisListPage(const RedisScan& scan, std::optional<uint64_
     if (batch.next & kInsideFlag) break;
     size_t fitting;
     if (Fits(batch.keys, limits, &fitting)) {
-      KeyPage page;
-      page.keys = std::move(batch.keys);
-      if (batch.next != 0) page.cursor = batch.next;
+      KeyPage page = Whole(std::move(batch.keys), batch.next);
       if (!page.keys.empty() || !page.cursor) return page;
       at.scan = batch.next;  // nothing here: on, asking for more at once
       count = std::min(kMaxCount, count * 2);
