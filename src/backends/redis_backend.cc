@@ -215,7 +215,7 @@ class RedisBucket final : public BucketBackend {
   }
   util::Result<Reply> Call(const redis::Command& command, bool errors_ok = false) {
     ASSIGN_OR_RETURN(Reply r, client_->Run(command));
-    if (r.is_error() && !errors_ok) return ServerError(command[0], r);
+    if (r.is_error() && !errors_ok) return ErrorReply(client_->config(), command[0], r);
     return r;
   }
   // Runs `script` by its SHA-1 (EVALSHA), loading it into the server's script cache the first
@@ -237,14 +237,11 @@ class RedisBucket final : public BucketBackend {
         sha.clear();
         continue;
       }
-      return ServerError("EVALSHA", r);
+      return ErrorReply(client_->config(), "EVALSHA", r);
     }
   }
   util::Result<Reply> Eval(const std::string& script, std::initializer_list<std::string_view> args) {
     return Eval(script, std::span<const std::string_view>(args.begin(), args.size()));
-  }
-  util::Status ServerError(std::string_view command, const Reply& r) const {
-    return ErrorReply(client_->config(), command, r);
   }
   util::Status Unexpected(std::string_view command, const Reply&) const {
     return util::Status(util::Code::kProtocol, client_->config().Describe() +
