@@ -72,12 +72,6 @@ class FileStore final : public StoreBackend {
   // over 100 bytes `h-<hash>.log` (the header holds the full name, checked on open).
   static std::string LogFileName(std::string_view name);
 
-  const FileStoreOptions& options() const { return state_->options(); }
-  FileSystem* fs() const { return state_->fs(); }
-
-  // The directory's lock; see the header comment.
-  DirLock& lock() { return state_->lock(); }
-
  private:
   FileStore(FileSystem* fs, FileStoreOptions options)
       : state_(std::make_shared<FileStoreState>(fs, std::move(options))) {}
